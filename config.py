@@ -1,0 +1,45 @@
+"""Configuration classes, read from the environment.
+
+Nothing secret lives in this file: the secret key comes from ``SECRET_KEY`` or is
+generated once into the instance folder by ``portfolio.create_app``.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Defaults for every environment. Each can be overridden by an environment variable."""
+
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    DATABASE_URL: str | None = os.environ.get("DATABASE_URL")
+    # Staff and parents are signed out after this much idle time.
+    IDLE_TIMEOUT = timedelta(minutes=_env_int("IDLE_TIMEOUT_MINUTES", 30))
+    # Learners work slowly and with breaks, so their tablets stay signed in longer.
+    LEARNER_IDLE_TIMEOUT = timedelta(minutes=_env_int("LEARNER_IDLE_TIMEOUT_MINUTES", 120))
+    LOGIN_CARD_DAYS = _env_int("LOGIN_CARD_DAYS", 365)
+    TRUSTED_TABLET_DAYS = _env_int("TRUSTED_TABLET_DAYS", 400)
+    PICTURE_CHECK_TRIES = 3
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    WTF_CSRF_TIME_LIMIT = None  # a form left open on a tablet all morning must still submit
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    SPEECH_ENABLED = os.environ.get("SPEECH_ENABLED", "1") == "1"
+    SPEECH_RATE = _env_int("SPEECH_RATE", 160)
+
+
+class TestConfig(Config):
+    """Used by the test-suite: quick, isolated, but CSRF stays on unless a test turns it off."""
+
+    TESTING = True
+    LOGIN_RATE_LIMIT = "5 per minute"

@@ -1,0 +1,68 @@
+"""My Next Steps: an accessible portfolio for young people with SEND.
+
+``create_app`` builds the app; nothing runs at import time.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(app: Flask) -> str:
+    """Use SECRET_KEY if given; otherwise make one once and keep it in the instance folder."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(key)
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+    return key
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("PORTFOLIO_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object("config.Config")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+    app.config.setdefault("SPEECH_CACHE_DIR", str(Path(app.instance_path) / "speech"))
+    app.config.setdefault("INTERFACE_AUDIO_DIR", str(ROOT / "static" / "audio"))
+    logging.basicConfig(level=logging.INFO)
+
+    from . import auth_session, db, security, speech_service, templating
+    from .blueprints import admin, auth, family, learner, main, speech, staff
+    from .cli import register_commands
+    from .extensions import csrf, htmx, limiter, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    auth_session.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    speech_service.init_app(app)
+
+    for blueprint in (main.bp, auth.bp, learner.bp, staff.bp, family.bp, admin.bp, speech.bp):
+        app.register_blueprint(blueprint)
+    register_commands(app)
+    return app

@@ -1,0 +1,75 @@
+"""Signing people in and out of the Flask session, and the idle timeout.
+
+The session is cleared and rebuilt at every sign-in (no fixation), and carries the
+user's ``session_version`` so a password change or deactivation ends old sessions.
+"""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from flask import Flask, current_app, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from . import db
+from .extensions import login_manager
+from .models import Role, User
+
+
+def init_app(app: Flask) -> None:
+    login_manager.session_protection = "basic"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the sign-in page explains itself
+    login_manager.user_loader(_load_user)
+    app.before_request(_enforce_idle_timeout)
+
+
+def _load_user(user_id: str) -> User | None:
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        user = db.session().get(User, int(raw_id))
+    except (ValueError, TypeError):
+        return None
+    if user is None or str(user.session_version) != raw_version or not user.active:
+        return None
+    return user
+
+
+def idle_limit(user: User) -> timedelta:
+    key = "LEARNER_IDLE_TIMEOUT" if user.role == Role.LEARNER.value else "IDLE_TIMEOUT"
+    return current_app.config[key]
+
+
+def _enforce_idle_timeout() -> None:
+    if not current_user.is_authenticated:
+        return
+    now = time.time()
+    last_seen = session.get("last_seen", now)
+    if now - last_seen > idle_limit(current_user).total_seconds():
+        sign_out()
+        session["timed_out"] = True
+        return
+    session["last_seen"] = now
+
+
+def sign_in(user: User, *, via: str) -> None:
+    """Start a fresh session for this user. ``via`` records how (password, card, handover)."""
+    session.clear()
+    login_user(user)
+    session["last_seen"] = time.time()
+    session["signed_in_via"] = via
+    session.permanent = True
+
+
+def sign_out() -> None:
+    logout_user()
+    session.clear()
+
+
+def home_for(user: User) -> str:
+    return {
+        Role.LEARNER.value: url_for("learner.home"),
+        Role.STAFF.value: url_for("staff.home"),
+        Role.ADMIN.value: url_for("staff.home"),
+        Role.PARENT.value: url_for("family.home"),
+    }[user.role]

@@ -1,0 +1,15 @@
+"""The learner's own pages. Big pictures, few words, everything can be heard."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from .. import policy
+
+bp = Blueprint("learner", __name__, url_prefix="/me")
+
+
+@bp.get("/")
+@policy.guard("learner.home")
+def home():
+    return render_template("learner/home.html", learner=current_user)

@@ -1,0 +1,49 @@
+"""What every template can use: symbols, read-aloud links, permissions and display settings."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from flask_login import current_user
+
+from . import policy, speech_service, symbols
+from .models import Role, SymbolMode, TextSize
+
+
+def display_classes() -> str:
+    """Classes on <html> that apply the signed-in learner's own display settings."""
+    if not current_user.is_authenticated or current_user.role != Role.LEARNER.value:
+        return "page-standard"
+    classes = ["page-learner"]
+    if current_user.text_size != TextSize.NORMAL.value:
+        classes.append(f"text-{current_user.text_size}")
+    if current_user.high_contrast:
+        classes.append("contrast-high")
+    if current_user.symbol_mode == SymbolMode.TEXT_ONLY.value:
+        classes.append("symbols-off")
+    return " ".join(classes)
+
+
+def symbol_url(name: str) -> str:
+    if name not in symbols.ALL_SYMBOLS:
+        name = "info"
+    return url_for("static", filename=f"symbols/{name}.svg")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        symbol_url=symbol_url,
+        audio_url=speech_service.audio_url,
+        allows=lambda action, obj=None: policy.allows(
+            current_user._get_current_object() if current_user.is_authenticated else None, action, obj
+        ),
+        display_classes=display_classes,
+        openmoji_attribution=symbols.attribution(),
+        picture_label=symbols.picture_label,
+        Role=Role,
+    )
+
+    @app.context_processor
+    def _personal_page() -> dict[str, Any]:
+        # htmx must not keep snapshots of pages with personal data in localStorage.
+        return {"personal_page": current_user.is_authenticated}

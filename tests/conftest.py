@@ -1,0 +1,79 @@
+"""Fixtures in the style of Flask's tutorial: ``app``, ``client``, ``runner``, plus a ready-made world."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portfolio import create_app, db, migrate
+from portfolio.models import User
+from tests.factories import PASSWORD, World, make_world
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret",
+        "LOGIN_RATE_LIMIT": "5 per minute",
+        "SPEECH_CACHE_DIR": str(tmp_path / "speech"),
+        "INTERFACE_AUDIO_DIR": str(tmp_path / "audio"),
+    })
+    migrate.upgrade(app)
+    yield app
+    engine = app.extensions.get("speech")
+    if engine is not None:
+        engine.shutdown()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    with app.app_context():
+        return make_world(db.session())
+
+
+@pytest.fixture
+def no_csrf(app: Flask) -> Flask:
+    """Most route tests exercise behaviour, not CSRF; the CSRF tests keep it on."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in_as(client: FlaskClient, user: User) -> None:
+    """Sign in through the real login form (adults) or the real handover session (learners)."""
+    if user.email:
+        token = csrf_token(client)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    else:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+            import time
+
+            session["last_seen"] = time.time()

@@ -1,0 +1,91 @@
+"""Factory helpers that build schools, groups and people straight through the services."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from portfolio import accounts, cards
+from portfolio.models import Group, Role, School, User
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def make_school(session: Session, name: str | None = None) -> School:
+    school = School(name=name or f"School {next(_counter)}")
+    session.add(school)
+    session.flush()
+    return school
+
+
+def make_group(session: Session, school: School, name: str | None = None) -> Group:
+    return accounts.create_group(session, school, name or f"Group {next(_counter)}")
+
+
+def make_adult(session: Session, school: School, role: Role, name: str | None = None,
+               groups: list[Group] | None = None, children: list[User] | None = None) -> User:
+    n = next(_counter)
+    user = accounts.create_person(
+        session, school,
+        accounts.PersonDetails(display_name=name or f"{role.value.title()} {n}", role=role,
+                               email=f"{role.value}{n}@example.org", password=PASSWORD),
+    )
+    if groups:
+        user.staff_groups = groups
+    if children:
+        user.children = children
+    session.flush()
+    return user
+
+
+def make_learner(session: Session, school: School, group: Group | None, picture: str = "dog",
+                 name: str | None = None) -> User:
+    return accounts.create_person(
+        session, school,
+        accounts.PersonDetails(display_name=name or f"Learner {next(_counter)}", role=Role.LEARNER,
+                               group_id=group.id if group else None, picture_symbol=picture),
+    )
+
+
+@dataclass
+class World:
+    """Two schools and everyone the access matrix needs, with the learner's card token."""
+
+    school: School
+    other_school: School
+    group: Group
+    other_group: Group
+    learner: User
+    other_learner: User
+    ta: User
+    other_ta: User
+    parent: User
+    other_parent: User
+    admin: User
+    other_school_admin: User
+    other_school_learner: User
+    card_token: str
+    card_code: str
+
+
+def make_world(session: Session) -> World:
+    school = make_school(session, "Riverside")
+    other_school = make_school(session, "Hillview")
+    group = make_group(session, school, "Oak")
+    other_group = make_group(session, school, "Willow")
+    learner = make_learner(session, school, group, "dog", "Sam Patel")
+    other_learner = make_learner(session, school, other_group, "cat", "Ruby Green")
+    admin = make_adult(session, school, Role.ADMIN, "Helen Carter")
+    ta = make_adult(session, school, Role.STAFF, "Priya Shah", groups=[group])
+    other_ta = make_adult(session, school, Role.STAFF, "Daniel Okafor", groups=[other_group])
+    parent = make_adult(session, school, Role.PARENT, "Nina Patel", children=[learner])
+    other_parent = make_adult(session, school, Role.PARENT, "Chris Green", children=[other_learner])
+    other_group_there = make_group(session, other_school, "Pathways")
+    other_school_admin = make_adult(session, other_school, Role.ADMIN, "Grace Lee")
+    other_school_learner = make_learner(session, other_school, other_group_there, "horse", "Jade Brown")
+    issued = cards.issue_card(session, learner, ta, 30)
+    session.commit()
+    return World(school, other_school, group, other_group, learner, other_learner, ta, other_ta, parent,
+                 other_parent, admin, other_school_admin, other_school_learner, issued.token, issued.short_code)
