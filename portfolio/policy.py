@@ -28,7 +28,6 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "auth.card",
         "auth.card_check",
         "auth.code",
-        "auth.card_help",
         "speech.interface",
         "main.health",
         "main.about",

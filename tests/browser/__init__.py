@@ -1,0 +1,1 @@
+"""Browser tests: the real app, served live, driven by Debian's Chromium through Playwright."""

@@ -1,0 +1,291 @@
+"""Fixtures and helpers for the browser tests.
+
+One live server (real app, real SQLite, demo data) and one Chromium are shared by the whole
+session because starting them is the slow part; every test gets a fresh browser context, so
+no cookie, tablet enrolment or sign-in leaks from one test into another.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from portfolio import create_app, db, migrate
+from portfolio.demo import create_demo
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
+IPAD = "iPad (gen 7)"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Fail fast: a page of this app that takes 10 s to do anything is a failure anyway.
+ACTION_TIMEOUT_MS = 10_000
+TABLET_COOKIE = "school_tablet"
+HOME_FOR_ROLE = {"admin": "/staff/", "staff": "/staff/", "parent": "/family/", "learner": "/me/"}
+
+Row = dict[str, Any]
+
+_axe = Axe()
+
+
+# --------------------------------------------------------------------------- live server
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """What tests need from the running app: its address, the app itself and the demo sign-ins."""
+
+    url: str
+    app: Flask
+    rows: list[Row]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real app with demo data, served over HTTP in a thread, as a person would meet it."""
+    root = tmp_path_factory.mktemp("browser-app")
+    app = create_app({
+        "INSTANCE_PATH": str(root / "instance"),
+        "SECRET_KEY": "browser-tests",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SPEECH_CACHE_DIR": str(root / "speech"),
+        # INTERFACE_AUDIO_DIR stays the default (static/audio): /speech/ui/ redirects to a static URL.
+    })
+    migrate.upgrade(app)
+    # Port 0: the OS picks a free port, which the demo's card links then carry.
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    with app.app_context():
+        session = db.session()
+        rows = create_demo(session, url)
+        session.commit()
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=url, app=app, rows=rows)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        engine = app.extensions.get("speech")
+        if engine is not None:
+            engine.shutdown()
+
+
+@pytest.fixture(scope="session")
+def demo_rows(live_server: LiveServer) -> list[Row]:
+    """Every demo sign-in: adults with email and password, learners with card link, code and picture."""
+    return live_server.rows
+
+
+def person(rows: list[Row], name: str) -> Row:
+    """The demo row for one named person, so tests read as 'Priya signs in'."""
+    matches = [row for row in rows if row["name"] == name]
+    assert len(matches) == 1, f"expected one demo person called {name!r}, found {len(matches)}"
+    return matches[0]
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """One Playwright driver for the session."""
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium. Missing Chromium is a broken machine, so fail rather than skip."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (never `playwright install`).", pytrace=False)
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+def ipad_context(browser: Browser, playwright: Playwright, base_url: str) -> BrowserContext:
+    """A new context that looks like the school iPads: 810x1080, touch, pixel ratio 2."""
+    device = dict(playwright.devices[IPAD])
+    device.pop("default_browser_type", None)
+    context = browser.new_context(**device, base_url=base_url)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def context(browser: Browser, playwright: Playwright, live_server: LiveServer) -> Iterator[BrowserContext]:
+    """A fresh iPad per test: no cookies, no enrolment, nobody signed in."""
+    ctx = ipad_context(browser, playwright, live_server.url)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """The one tab of the fresh iPad."""
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def tablet_cookie(browser: Browser, playwright: Playwright, live_server: LiveServer) -> dict[str, Any]:
+    """The cookie of a Riverside tablet enrolled once through the real UI.
+
+    Enrolling in every test would cost a sign-in each time; copying the cookie into a fresh
+    context gives the same 'school tablet' state without sharing anything else.
+    """
+    ctx = ipad_context(browser, playwright, live_server.url)
+    try:
+        tab = ctx.new_page()
+        enrol_tablet(tab, person(live_server.rows, "Priya Shah"))
+        cookies = [c for c in ctx.cookies() if c["name"] == TABLET_COOKIE]
+    finally:
+        ctx.close()
+    assert len(cookies) == 1, "enrolling the tablet did not set the school tablet cookie"
+    return dict(cookies[0])
+
+
+@pytest.fixture
+def tablet_page(page: Page, tablet_cookie: dict[str, Any]) -> Page:
+    """A fresh page on an iPad that is already a Riverside school tablet."""
+    page.context.add_cookies([tablet_cookie])  # type: ignore[list-item]
+    return page
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def path_is(path: str) -> re.Pattern[str]:
+    """A URL pattern for 'this path on the live server' (query strings not allowed)."""
+    return re.compile(r"^https?://[^/]+" + re.escape(path) + r"$")
+
+
+def sign_in_adult(page: Page, row: Row) -> None:
+    """Sign in through the real /login form and wait for the role's home page."""
+    page.goto("/login")
+    page.locator("#field-email").fill(row["email"])
+    page.locator("#field-password").fill(row["password"])
+    page.locator("#sign-in-button").click()
+    expect(page).to_have_url(path_is(HOME_FOR_ROLE[row["role"]]))
+
+
+def sign_out(page: Page) -> None:
+    """Press the header's sign-out button and wait for the welcome page."""
+    page.locator("#sign-out").click()
+    expect(page).to_have_url(path_is("/"))
+    expect(page.locator("#sign-out")).to_have_count(0)
+
+
+def enrol_tablet(page: Page, staff_row: Row) -> None:
+    """Make this browser a school tablet the way a TA does, then leave it signed out."""
+    assert staff_row["role"] in {"staff", "admin"}, "only school staff can set up a tablet"
+    sign_in_adult(page, staff_row)
+    page.goto("/staff/tablet")
+    page.locator("#enrol-tablet").click()
+    expect(page.locator("#forget-tablet")).to_be_visible()
+    sign_out(page)
+
+
+def open_picture_check(page: Page, row: Row) -> None:
+    """Open a learner's card link on a school tablet and wait for the picture check."""
+    page.goto(row["login_url"])
+    expect(page).to_have_url(path_is("/card/check"))
+    expect(page.locator("button.picture-choice")).to_have_count(4)
+
+
+def learner_card_sign_in(page: Page, row: Row) -> None:
+    """Sign a learner in as they do: card link, then tap their own picture."""
+    open_picture_check(page, row)
+    page.locator(f"#picture-{row['picture']}").click()
+    expect(page).to_have_url(path_is("/me/"))
+
+
+def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
+    """One readable block per axe rule: id, impact, what it means and every failing selector."""
+    lines = [f"{len(violations)} axe violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation.get('help', '')}")
+        for node in violation.get("nodes", []):
+            target = " ".join(str(part) for part in node.get("target", []))
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"    {target}  --  {summary[:300]}")
+    return "\n".join(lines)
+
+
+def axe_check(page: Page) -> None:
+    """Run axe-core for WCAG 2.2 A/AA (target-size needs the wcag22aa tag) and demand zero violations."""
+    results = _axe.run(page, options={
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        "resultTypes": ["violations"],
+    })
+    violations = results.response["violations"]
+    assert not violations, format_violations(page.url, violations)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page PNG for people to look at (test-artifacts/ is gitignored)."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def active_element_matches(page: Page, selector: str) -> bool:
+    """Whether keyboard focus is on the element ``selector`` names."""
+    return bool(page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector))
+
+
+def tab_to(page: Page, selector: str, limit: int = 15) -> int:
+    """Press Tab until ``selector`` has focus; fail if ``limit`` presses do not get there."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if active_element_matches(page, selector):
+            return presses
+    focused = page.evaluate("() => document.activeElement && document.activeElement.outerHTML.slice(0, 200)")
+    raise AssertionError(f"{limit} Tab presses did not reach {selector}; focus is on {focused}")
+
+
+def focus_outline(page: Page) -> dict[str, str]:
+    """The computed outline of the focused element, to prove focus can be seen."""
+    return page.evaluate(
+        """() => {
+            const s = getComputedStyle(document.activeElement);
+            return {style: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor};
+        }"""
+    )
+
+
+def assert_visible_focus(page: Page) -> None:
+    """The focused element must draw an outline a sighted keyboard user can follow."""
+    outline = focus_outline(page)
+    assert outline["style"] != "none" and outline["width"] not in {"0px", ""}, (
+        f"focused element has no visible outline: {outline}"
+    )

@@ -1,0 +1,150 @@
+"""The access matrix: every route × every kind of person, and the route-coverage check."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+
+from portfolio import policy
+from tests.conftest import sign_in_as
+from tests.factories import World
+
+ACTORS = ("anonymous", "learner", "other_learner", "ta", "other_ta", "parent", "other_parent", "admin",
+          "other_school_admin")
+
+
+@dataclass
+class Case:
+    endpoint: str
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str, int]
+    data: Callable[[World], dict] = field(default=lambda w: {})
+
+
+def everyone(status: int, **overrides: int) -> dict[str, int]:
+    result = {actor: status for actor in ACTORS}
+    result.update(overrides)
+    return result
+
+
+SIGNED_IN_ONLY = dict(anonymous=302)
+STAFF_ONLY = everyone(403, anonymous=302, ta=200, other_ta=200, admin=200, other_school_admin=200)
+ADMIN_ONLY = everyone(403, anonymous=302, admin=200, other_school_admin=200)
+# Working with one learner: their own group's TA and the admin; another school's admin gets 404.
+SUPPORT = everyone(403, anonymous=302, ta=200, admin=200, other_school_admin=404)
+
+
+def support(status: int) -> dict[str, int]:
+    return {k: (status if v == 200 else v) for k, v in SUPPORT.items()}
+
+
+CASES = [
+    Case("auth.welcome", "GET", lambda w: "/", everyone(302, anonymous=200)),
+    Case("auth.login", "GET", lambda w: "/login", everyone(200)),
+    Case("auth.login", "POST", lambda w: "/login", everyone(401), lambda w: {"email": "x@example.org", "password": "no"}),
+    Case("auth.code", "POST", lambda w: "/code", everyone(403), lambda w: {"code": w.card_code}),
+    Case("auth.card_check", "POST", lambda w: "/card/check", everyone(403), lambda w: {"picture": "dog"}),
+    Case("auth.logout", "POST", lambda w: "/logout", everyone(302)),
+    Case("auth.card", "GET", lambda w: f"/card/{w.card_token}", everyone(403)),  # no school tablet
+    Case("auth.code", "GET", lambda w: "/code", everyone(403)),
+    Case("auth.card_check", "GET", lambda w: "/card/check", everyone(403)),
+    Case("main.about", "GET", lambda w: "/about", everyone(200)),
+    Case("main.health", "GET", lambda w: "/health", everyone(200)),
+    Case("speech.interface", "GET", lambda w: "/speech/ui/forged-token", everyone(404)),
+    Case("speech.private", "GET", lambda w: "/speech/private/forged-token", everyone(404, anonymous=302)),
+    Case("learner.home", "GET", lambda w: "/me/", everyone(403, anonymous=302, learner=200, other_learner=200)),
+    Case("staff.home", "GET", lambda w: "/staff/", STAFF_ONLY),
+    Case("staff.tablet", "GET", lambda w: "/staff/tablet", STAFF_ONLY),
+    Case("staff.tablet", "POST", lambda w: "/staff/tablet", support(302) | {"other_ta": 302, "other_school_admin": 302}),
+    Case("staff.learner", "GET", lambda w: f"/staff/learners/{w.learner.id}", SUPPORT),
+    Case("staff.settings", "POST", lambda w: f"/staff/learners/{w.learner.id}/settings", SUPPORT,
+         lambda w: {"text_size": "large", "symbol_mode": "text-only", "high_contrast": "on"}),
+    Case("staff.issue_card", "POST", lambda w: f"/staff/learners/{w.learner.id}/card", support(302)),
+    Case("staff.print_card", "GET", lambda w: f"/staff/learners/{w.learner.id}/card", SUPPORT),
+    Case("staff.revoke_card", "POST", lambda w: f"/staff/learners/{w.learner.id}/card/revoke", support(302)),
+    Case("staff.handover", "POST", lambda w: f"/staff/learners/{w.learner.id}/handover", support(302)),
+    Case("family.home", "GET", lambda w: "/family/", everyone(403, anonymous=302, parent=200, other_parent=200)),
+    Case("family.child", "GET", lambda w: f"/family/learners/{w.learner.id}",
+         everyone(403, anonymous=302, learner=200, ta=200, parent=200, admin=200, other_school_admin=404)),
+    Case("admin.home", "GET", lambda w: "/admin/", ADMIN_ONLY),
+    Case("admin.people", "GET", lambda w: "/admin/people", ADMIN_ONLY),
+    Case("admin.new_person", "GET", lambda w: "/admin/people/new", ADMIN_ONLY),
+    Case("admin.new_person", "POST", lambda w: "/admin/people/new",
+         {k: (422 if v == 200 else v) for k, v in ADMIN_ONLY.items()}, lambda w: {"role": "learner"}),
+    Case("admin.person", "GET", lambda w: f"/admin/people/{w.learner.id}",
+         everyone(403, anonymous=302, admin=200, other_school_admin=404)),
+    Case("admin.person", "POST", lambda w: f"/admin/people/{w.learner.id}",
+         everyone(403, anonymous=302, admin=302, other_school_admin=404),
+         lambda w: {"display_name": "Sam Patel", "group_id": str(w.group.id), "active": "on"}),
+    Case("admin.groups", "GET", lambda w: "/admin/groups", ADMIN_ONLY),
+    Case("admin.groups", "POST", lambda w: "/admin/groups",
+         {k: (422 if v == 200 else v) for k, v in ADMIN_ONLY.items()}, lambda w: {"name": ""}),
+    Case("admin.group", "GET", lambda w: f"/admin/groups/{w.group.id}",
+         everyone(403, anonymous=302, admin=200, other_school_admin=404)),
+]
+
+
+def test_every_route_is_guarded_or_listed_public(app: Flask) -> None:
+    unguarded, wrongly_public = [], []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        marker = getattr(view, "__policy__", None)
+        if rule.endpoint == "static":
+            continue
+        if marker is None:
+            unguarded.append(rule.endpoint)
+        elif marker == "public" and rule.endpoint not in policy.PUBLIC_ENDPOINTS:
+            wrongly_public.append(rule.endpoint)
+        elif marker != "public" and marker not in policy.RULES:
+            unguarded.append(rule.endpoint)
+    assert unguarded == [], f"routes without a policy check: {unguarded}"
+    assert wrongly_public == [], f"marked public but not in PUBLIC_ENDPOINTS: {wrongly_public}"
+    listed_but_missing = policy.PUBLIC_ENDPOINTS - {r.endpoint for r in app.url_map.iter_rules()}
+    assert listed_but_missing == set(), listed_but_missing
+
+
+def test_matrix_covers_every_route_and_method(app: Flask) -> None:
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    covered = {(case.endpoint, case.method) for case in CASES}
+    assert routes - covered == set(), f"routes missing from the access matrix: {sorted(routes - covered)}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method} {c.endpoint}")
+def test_access_matrix(app: Flask, world: World, case: Case) -> None:
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+    assert set(case.expected) == set(ACTORS)
+    got = {}
+    for actor in ACTORS:
+        client = app.test_client()
+        if actor != "anonymous":
+            with app.app_context():
+                sign_in_as(client, getattr(world, actor))
+        response = client.open(case.url(world), method=case.method, data=case.data(world))
+        got[actor] = response.status_code
+        assert response.status_code < 500
+    assert got == case.expected
+
+
+def test_allows_matches_the_guard(app: Flask, world: World) -> None:
+    """Templates use ``policy.allows`` to show buttons; it must agree with the route guard."""
+    with app.app_context():
+        from portfolio import db
+        from portfolio.models import User
+
+        session = db.session()
+        learner = session.get(User, world.learner.id)
+        assert policy.allows(session.get(User, world.ta.id), "learner.support", learner)
+        assert not policy.allows(session.get(User, world.other_ta.id), "learner.support", learner)
+        assert policy.allows(session.get(User, world.parent.id), "learner.view", learner)
+        assert not policy.allows(session.get(User, world.other_parent.id), "learner.view", learner)
+        assert not policy.allows(session.get(User, world.other_school_admin.id), "learner.view", learner)
+        assert not policy.allows(None, "signed_in")
