@@ -1,0 +1,43 @@
+"""The embedded database: SQLite in the instance folder with WAL, busy timeout and foreign keys."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import inspect, text
+
+from portfolio import create_app, db
+from portfolio.db import database_url
+
+
+def test_sqlite_lives_in_the_instance_folder_with_wal_and_foreign_keys(app: Flask) -> None:
+    with app.app_context():
+        assert database_url(app).endswith(str(Path(app.instance_path) / "portfolio.sqlite3"))
+        connection = db.session().connection()
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_migrations_create_every_table(app: Flask) -> None:
+    with app.app_context():
+        tables = set(inspect(db.engine()).get_table_names())
+    assert {"schools", "groups", "users", "login_cards", "trusted_tablets", "staff_groups", "parent_links",
+            "alembic_version"} <= tables
+
+
+def test_database_url_switches_to_postgresql(tmp_path: Path) -> None:
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x",
+                      "DATABASE_URL": "postgres://user:pw@db.example:5432/portfolio"})
+    assert database_url(app) == "postgresql+psycopg://user:pw@db.example:5432/portfolio"
+    assert app.extensions["db_engine"].dialect.name == "postgresql"
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path)})
+    second = create_app({"INSTANCE_PATH": str(tmp_path)})
+    key_file = tmp_path / "secret_key"
+    assert key_file.exists() and oct(key_file.stat().st_mode)[-3:] == "600"
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
+    assert len(first.config["SECRET_KEY"]) == 64

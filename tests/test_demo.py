@@ -1,0 +1,50 @@
+"""The demo command fills an empty database and writes every sign-in to a file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Flask
+
+
+def test_demo_creates_people_and_lists_their_sign_ins(app: Flask, runner) -> None:
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
+    roles = [r["role"] for r in rows if r["school"] == "Riverside School"]
+    assert roles.count("learner") == 6 and roles.count("staff") == 2
+    assert roles.count("admin") == 1 and roles.count("parent") == 2
+    assert {r["school"] for r in rows} == {"Riverside School", "Hillview College"}
+    for row in rows:
+        assert set(row) >= {"role", "school", "name"}
+        if row["role"] == "learner":
+            assert row["login_url"].startswith("http://localhost:5000/card/") and "password" not in row
+            assert row["login_url"] in result.output
+        else:
+            assert row["email"] in result.output and row["password"] in result.output
+
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0 and "Demo sign-ins" in again.output
+    assert json.loads((Path(app.instance_path) / "demo-accounts.json").read_text()) == rows
+
+
+def test_demo_passwords_really_sign_in(app: Flask, runner) -> None:
+    from tests.conftest import csrf_token
+
+    runner.invoke(args=["demo"])
+    rows = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
+    helen = next(r for r in rows if r["name"] == "Helen Carter")
+    client = app.test_client()
+    response = client.post("/login", data={"email": helen["email"], "password": helen["password"],
+                                           "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_symbols_command_writes_only_the_symbols_in_use(runner, tmp_path: Path, monkeypatch) -> None:
+    from portfolio import symbols
+
+    written = symbols.build_static_symbols(tmp_path)
+    assert sorted(p.stem for p in tmp_path.glob("*.svg")) == sorted(written) == sorted(symbols.ALL_SYMBOLS)
+    assert (tmp_path / "dog.svg").read_text().startswith("<svg")
+    committed = Path(symbols.STATIC_DIR)
+    assert sorted(p.stem for p in committed.glob("*.svg")) == sorted(symbols.ALL_SYMBOLS)
