@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("SPEECH_CACHE_DIR", str(Path(app.instance_path) / "speech"))
     app.config.setdefault("INTERFACE_AUDIO_DIR", str(ROOT / "static" / "audio"))
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from . import auth_session, db, security, speech_service, templating
     from .blueprints import admin, auth, family, learner, main, speech, staff

@@ -1,6 +1,7 @@
 """Signing in: email and password for adults, a card and a picture for learners."""
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, render_template, request, session, url_for
@@ -10,6 +11,7 @@ from .. import accounts, cards, db, policy, tablets
 from ..auth_session import home_for, sign_in, sign_out
 from ..extensions import limiter
 from ..hx import redirect_to
+from ..models import TrustedTablet
 
 bp = Blueprint("auth", __name__)
 
@@ -67,8 +69,20 @@ def logout():
     return redirect_to(url_for("auth.welcome"))
 
 
-def _current_tablet():
-    return tablets.tablet_for_token(db.session(), request.cookies.get(tablets.COOKIE_NAME))
+def on_school_tablet(view):
+    """Card sign-in only works on a tablet staff have set up; elsewhere, a kind screen.
+
+    Passes the tablet to the view, so every card route checks it the same way.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        tablet = tablets.tablet_for_token(db.session(), request.cookies.get(tablets.COOKIE_NAME))
+        if tablet is None:
+            return _card_problem("not-school-tablet", 403)
+        return view(tablet, *args, **kwargs)
+
+    return wrapper
 
 
 # Kind, symbol-supported words for every way a card sign-in can stop.
@@ -110,20 +124,16 @@ def _start_check(lookup: cards.CardLookup, tablet_school_id: int):
 @bp.get("/card/<token>")
 @policy.public
 @limiter.limit(_login_limit)
-def card(token: str):
-    tablet = _current_tablet()
-    if tablet is None:
-        return _card_problem("not-school-tablet", 403)
+@on_school_tablet
+def card(tablet: TrustedTablet, token: str):
     return _start_check(cards.find_by_token(db.session(), token[:200]), tablet.school_id)
 
 
 @bp.route("/code", methods=["GET", "POST"])
 @policy.public
 @limiter.limit(_login_limit, methods=["POST"])
-def code():
-    tablet = _current_tablet()
-    if tablet is None:
-        return _card_problem("not-school-tablet", 403)
+@on_school_tablet
+def code(tablet: TrustedTablet):
     if request.method == "POST":
         typed = request.form.get("code", "")[:40]
         lookup = cards.find_by_short_code(db.session(), tablet.school_id, typed)
@@ -136,10 +146,8 @@ def code():
 @bp.route("/card/check", methods=["GET", "POST"])
 @policy.public
 @limiter.limit(_login_limit, methods=["POST"])
-def card_check():
-    tablet = _current_tablet()
-    if tablet is None:
-        return _card_problem("not-school-tablet", 403)
+@on_school_tablet
+def card_check(tablet: TrustedTablet):
     lookup = cards.find_by_id(db.session(), session.get("pending_card"))
     record = lookup.card
     if lookup.state is not cards.CardState.OK or record is None or record.school_id != tablet.school_id:
