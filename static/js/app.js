@@ -46,12 +46,16 @@
     if (print) { window.print(); }
   });
 
-  // After an htmx swap, move focus to the new content's heading so keyboard and
-  // screen-reader users know something changed.
+  // After an htmx swap, tell screen-reader users what happened and move focus to the new
+  // content's heading. With an outerHTML swap the old target has left the page, so look the
+  // new element up by its id.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var heading = event.detail.target && event.detail.target.querySelector && event.detail.target.querySelector("h2");
-    var status = event.detail.target && event.detail.target.querySelector && event.detail.target.querySelector("[role=status]");
-    if (status) { live(status.textContent.trim().split("\n")[0]); }
-    if (heading) { heading.setAttribute("tabindex", "-1"); }
+    var old = event.detail.target;
+    var fresh = (old && old.id && document.getElementById(old.id)) || event.target;
+    if (!fresh || !fresh.querySelector) { return; }
+    var status = fresh.querySelector("[role=status] p, [role=alert] p");
+    if (status) { live(status.textContent.trim()); }
+    var heading = fresh.querySelector("h2");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
   });
 })();

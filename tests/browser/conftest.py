@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,6 +171,31 @@ def tablet_cookie(browser: Browser, playwright: Playwright, live_server: LiveSer
         ctx.close()
     assert len(cookies) == 1, "enrolling the tablet did not set the school tablet cookie"
     return dict(cookies[0])
+
+
+SessionCookies = Callable[[str], list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="session")
+def adult_session_cookies(browser: Browser, playwright: Playwright, live_server: LiveServer) -> SessionCookies:
+    """Cookies of an adult signed in once through the real form, reused by later contexts.
+
+    The sign-in tests prove the form works; pages that only need 'Helen is signed in'
+    reuse that session instead of paying a scrypt check and three page loads every time.
+    """
+    cache: dict[str, list[dict[str, Any]]] = {}
+
+    def cookies_for(name: str) -> list[dict[str, Any]]:
+        if name not in cache:
+            ctx = ipad_context(browser, playwright, live_server.url)
+            try:
+                sign_in_adult(ctx.new_page(), person(live_server.rows, name))
+                cache[name] = [dict(c) for c in ctx.cookies() if c["name"] != TABLET_COOKIE]
+            finally:
+                ctx.close()
+        return cache[name]
+
+    return cookies_for
 
 
 @pytest.fixture

@@ -14,13 +14,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import (
+    HOME_FOR_ROLE,
     Row,
+    SessionCookies,
     axe_check,
     learner_card_sign_in,
     open_picture_check,
-    path_is,
     person,
-    sign_in_adult,
 )
 
 LEARNER_TARGET_PX = 64
@@ -40,12 +40,19 @@ class Visit:
 
     rows: list[Row]
     tablet_cookie: dict[str, Any]
+    session_cookies: SessionCookies
 
     def row(self, name: str) -> Row:
         return person(self.rows, name)
 
     def make_school_tablet(self, page: Page) -> None:
         page.context.add_cookies([self.tablet_cookie])  # type: ignore[list-item]
+
+    def sign_in(self, page: Page, name: str) -> None:
+        """Reuse an adult's real sign-in (done once per session through the form) and open their home."""
+        page.context.add_cookies(self.session_cookies(name))  # type: ignore[arg-type]
+        page.goto(HOME_FOR_ROLE[self.row(name)["role"]])
+        expect(page.locator(".site-header .who")).to_have_text(name)
 
 
 Recipe = Callable[[Page, Visit], None]
@@ -62,7 +69,7 @@ def _goto(path: str, status: int = 200, tablet: bool = False) -> Recipe:
 
 def _signed_in(name: str, path: str | None = None, status: int = 200) -> Recipe:
     def recipe(page: Page, visit: Visit) -> None:
-        sign_in_adult(page, visit.row(name))
+        visit.sign_in(page, name)
         if path is not None:
             response = page.goto(path)
             assert response is not None and response.status == status, f"{path} gave {response and response.status}"
@@ -114,7 +121,7 @@ def _aisha_home(page: Page, visit: Visit) -> None:
 
 def _staff_learner(staff: str, learner: str) -> Recipe:
     def recipe(page: Page, visit: Visit) -> None:
-        sign_in_adult(page, visit.row(staff))
+        visit.sign_in(page, staff)
         page.locator("a.button", has_text=learner).click()
         expect(page).to_have_url(re.compile(r"/staff/learners/\d+$"))
         expect(page.locator("h1")).to_have_text(learner)
@@ -157,7 +164,7 @@ def _admin_group(page: Page, visit: Visit) -> None:
 
 
 def _family_child(page: Page, visit: Visit) -> None:
-    sign_in_adult(page, visit.row("Nina Patel"))
+    visit.sign_in(page, "Nina Patel")
     page.locator("a.button", has_text="Sam Patel").click()
     expect(page).to_have_url(re.compile(r"/family/learners/\d+$"))
 
@@ -208,8 +215,9 @@ PAGES: dict[str, tuple[Recipe, bool]] = {
 
 
 @pytest.fixture
-def visit(demo_rows: list[Row], tablet_cookie: dict[str, Any]) -> Visit:
-    return Visit(rows=demo_rows, tablet_cookie=tablet_cookie)
+def visit(demo_rows: list[Row], tablet_cookie: dict[str, Any], adult_session_cookies: SessionCookies) -> Visit:
+    """Everything a page recipe may need, bundled so recipes stay one-liners."""
+    return Visit(rows=demo_rows, tablet_cookie=tablet_cookie, session_cookies=adult_session_cookies)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
