@@ -48,6 +48,9 @@ def test_display_settings_swap_in_place_under_csp(page: Page, demo_rows: list[Ro
     expect(section).not_to_have_attribute("data-old", "1")
     expect(page.get_by_label("Large", exact=True)).to_be_checked()
     expect(section.locator(".preview")).to_have_class(re.compile(r"(^|\s)text-large(\s|$)"))
+    # app.js tells screen-reader users what happened and moves focus to the new section's heading.
+    expect(page.locator("#live")).to_contain_text("Saved.")
+    expect(page.locator("#display-heading")).to_be_focused()
     assert page.url == url_before, f"the URL changed to {page.url}"
     assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded instead of swapped"
 
