@@ -10,10 +10,14 @@ from . import policy, speech_service, symbols
 from .models import Role, SymbolMode, TextSize
 
 
-def display_classes() -> str:
-    """Classes on <html> that apply the signed-in learner's own display settings."""
+def display_classes(learner_page: bool = False) -> str:
+    """Classes on <html> that apply the signed-in learner's own display settings.
+
+    ``learner_page`` marks pages a learner meets before signing in (welcome, card code,
+    picture check, errors), which need learner-sized targets too.
+    """
     if not current_user.is_authenticated or current_user.role != Role.LEARNER.value:
-        return "page-standard"
+        return "page-standard page-learner" if learner_page else "page-standard"
     classes = ["page-learner"]
     if current_user.text_size != TextSize.NORMAL.value:
         classes.append(f"text-{current_user.text_size}")
