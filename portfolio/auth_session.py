@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import Flask, current_app, session, url_for
+from flask import Flask, current_app, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from . import db
@@ -40,8 +40,14 @@ def idle_limit(user: User) -> timedelta:
     return current_app.config[key]
 
 
+# The session lives in a cookie, so every write races with any request already in flight from
+# the same page. Static files never touch it, and "last seen" is only refreshed once this many
+# seconds have passed, so a page's images cannot overwrite what its form just stored.
+LAST_SEEN_GRANULARITY = 30
+
+
 def _enforce_idle_timeout() -> None:
-    if not current_user.is_authenticated:
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return
     now = time.time()
     last_seen = session.get("last_seen", now)
@@ -49,7 +55,8 @@ def _enforce_idle_timeout() -> None:
         sign_out()
         session["timed_out"] = True
         return
-    session["last_seen"] = now
+    if now - last_seen >= LAST_SEEN_GRANULARITY or "last_seen" not in session:
+        session["last_seen"] = now
 
 
 def sign_in(user: User, *, via: str) -> None:
