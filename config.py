@@ -34,6 +34,9 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a tablet all morning must still submit
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    MAX_PHOTO_BYTES = 20 * 1024 * 1024
+    MAX_VOICE_SECONDS = 60
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT")  # default: the instance folder's media/ directory
     SPEECH_ENABLED = os.environ.get("SPEECH_ENABLED", "1") == "1"
     SPEECH_RATE = _env_int("SPEECH_RATE", 160)
 

@@ -48,8 +48,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import auth_session, db, security, speech_service, templating
-    from .blueprints import admin, auth, family, learner, main, speech, staff
+    from . import auth_session, db, security, speech_service, storage, templating
+    from .blueprints import admin, auth, experiences, family, learner, main, speech, staff, symbols
     from .cli import register_commands
     from .extensions import csrf, htmx, limiter, login_manager
 
@@ -62,8 +62,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     speech_service.init_app(app)
+    storage.init_app(app)
 
-    for blueprint in (main.bp, auth.bp, learner.bp, staff.bp, family.bp, admin.bp, speech.bp):
+    for blueprint in (
+        main.bp, auth.bp, learner.bp, staff.bp, family.bp, admin.bp, speech.bp, experiences.bp, symbols.bp,
+    ):
         app.register_blueprint(blueprint)
     register_commands(app)
     return app

@@ -6,10 +6,12 @@ several schools that never see each other.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
@@ -185,3 +187,252 @@ class TrustedTablet(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class ExperienceKind(str, enum.Enum):
+    """The kinds of careers encounter the Gatsby benchmarks 5 and 6 count."""
+
+    PLACEMENT = "placement"
+    VISIT = "visit"
+    SHADOWING = "shadowing"
+    EMPLOYER_TALK = "employer-talk"
+    CAREERS_FAIR = "careers-fair"
+    TASTER = "taster"
+    INTERNSHIP = "internship"
+    VOLUNTEERING = "volunteering"
+    ENTERPRISE = "enterprise"
+
+    @property
+    def label(self) -> str:
+        return {
+            "placement": "Work placement",
+            "visit": "Workplace visit",
+            "shadowing": "Work shadowing",
+            "employer-talk": "A talk or visit from an employer",
+            "careers-fair": "Careers fair",
+            "taster": "College or training taster",
+            "internship": "Supported internship day",
+            "volunteering": "Volunteering",
+            "enterprise": "School enterprise or café",
+        }[self.value]
+
+    @property
+    def symbol(self) -> str:
+        return f"kind-{self.value}"
+
+
+class HelpLevel(str, enum.Enum):
+    """How much help the learner had: recorded because it shows progress towards independence."""
+
+    OWN = "own"
+    PROMPTS = "prompts"
+    LOTS = "lots"
+    STAFF = "staff"
+
+    @property
+    def label(self) -> str:
+        return {
+            "own": "On my own",
+            "prompts": "With a few prompts",
+            "lots": "With a lot of help",
+            "staff": "Made by staff for me",
+        }[self.value]
+
+    @property
+    def symbol(self) -> str:
+        return f"help-{self.value}"
+
+
+class WouldLike(str, enum.Enum):
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
+
+    @property
+    def label(self) -> str:
+        return {"yes": "Yes", "maybe": "Maybe", "no": "No"}[self.value]
+
+    @property
+    def symbol(self) -> str:
+        return self.value
+
+
+class ExperienceStatus(str, enum.Enum):
+    DRAFT = "draft"
+    WAITING = "waiting"  # waiting for staff to check
+    SHARED = "shared"  # shared with the family
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Not sent yet", "waiting": "Waiting to be checked", "shared": "Shared with family"}[self.value]
+
+    @property
+    def symbol(self) -> str:
+        return {"draft": "draft", "waiting": "waiting", "shared": "shared"}[self.value]
+
+
+class TagScheme(str, enum.Enum):
+    """What an experience tag means. New schemes (benchmarks, Preparation for Adulthood) add rows, not columns."""
+
+    DID = "did"
+    SKILL = "skill"
+
+
+class MediaFile(Base):
+    """A private file in the media store: a photo size, a voice recording, a school's symbol.
+
+    Rows point at storage keys; the bytes are only ever served by an authorised route.
+    """
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    content_type: Mapped[str] = mapped_column(String(60))
+    seconds: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Experience(Base):
+    """One entry in a learner's portfolio: a placement, a visit, a talk, a taster…
+
+    Lists (what I did, skills) live in ``ExperienceTag`` so later tags need no new columns.
+    """
+
+    __tablename__ = "experiences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str | None] = mapped_column(String(30))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    place_symbol: Mapped[str | None] = mapped_column(String(60))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    feeling: Mapped[str | None] = mapped_column(String(40))
+    would_like: Mapped[str | None] = mapped_column(String(10))
+    caption: Mapped[str] = mapped_column(Text, default="")
+    # word -> symbol reference, for words where staff picked a different symbol
+    caption_symbols: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    voice_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    help_level: Mapped[str | None] = mapped_column(String(20))
+    staff_note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=ExperienceStatus.DRAFT.value, index=True)
+    step: Mapped[str] = mapped_column(String(20), default="kind")  # where the learner carries on
+    check_note: Mapped[str] = mapped_column(Text, default="")
+    check_note_symbol: Mapped[str | None] = mapped_column(String(60))
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    shared_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
+    voice: Mapped[MediaFile | None] = relationship(foreign_keys=[voice_id])
+    tags: Mapped[list[ExperienceTag]] = relationship(
+        back_populates="experience", cascade="all, delete-orphan", order_by="ExperienceTag.position"
+    )
+    photos: Mapped[list[ExperiencePhoto]] = relationship(
+        back_populates="experience", cascade="all, delete-orphan", order_by="ExperiencePhoto.position"
+    )
+    comments: Mapped[list[FamilyComment]] = relationship(
+        back_populates="experience", cascade="all, delete-orphan", order_by="FamilyComment.created_at"
+    )
+
+    @property
+    def status_enum(self) -> ExperienceStatus:
+        return ExperienceStatus(self.status)
+
+    @property
+    def kind_enum(self) -> ExperienceKind | None:
+        return ExperienceKind(self.kind) if self.kind else None
+
+    @property
+    def would_like_enum(self) -> WouldLike | None:
+        return WouldLike(self.would_like) if self.would_like else None
+
+    @property
+    def help_level_enum(self) -> HelpLevel | None:
+        return HelpLevel(self.help_level) if self.help_level else None
+
+    def tag_values(self, scheme: TagScheme) -> list[str]:
+        return [tag.value for tag in self.tags if tag.scheme == scheme.value]
+
+
+class ExperienceTag(Base):
+    __tablename__ = "experience_tags"
+    __table_args__ = (UniqueConstraint("experience_id", "scheme", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experience_id: Mapped[int] = mapped_column(ForeignKey("experiences.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    experience: Mapped[Experience] = relationship(back_populates="tags")
+
+
+class ExperiencePhoto(Base):
+    __tablename__ = "experience_photos"
+    # The same file twice on one entry is a double tap, not a second photo.
+    __table_args__ = (UniqueConstraint("experience_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experience_id: Mapped[int] = mapped_column(ForeignKey("experiences.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    display_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
+    thumb_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumb_width: Mapped[int] = mapped_column(Integer)
+    thumb_height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    experience: Mapped[Experience] = relationship(back_populates="photos")
+    display: Mapped[MediaFile] = relationship(foreign_keys=[display_id])
+    thumb: Mapped[MediaFile] = relationship(foreign_keys=[thumb_id])
+
+
+class FamilyComment(Base):
+    """A parent's short comment on a shared entry. Staff pass it on to the learner."""
+
+    __tablename__ = "family_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    experience_id: Mapped[int] = mapped_column(ForeignKey("experiences.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    voice_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    passed_on_at: Mapped[datetime | None] = mapped_column(DateTime)
+    passed_on_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    experience: Mapped[Experience] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    voice: Mapped[MediaFile | None] = relationship(foreign_keys=[voice_id])
+
+
+class SchoolSymbol(Base):
+    """A school's own picture for a word (many schools hold Widgit or PCS licences)."""
+
+    __tablename__ = "school_symbols"
+    __table_args__ = (UniqueConstraint("school_id", "word"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    word: Mapped[str] = mapped_column(String(60))
+    image_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    image: Mapped[MediaFile] = relationship()
+
+    @property
+    def reference(self) -> str:
+        """How captions refer to this symbol (vocabulary words are referred to by key)."""
+        return f"school:{self.id}"

@@ -14,9 +14,9 @@ from flask import abort, request, redirect, url_for
 from flask_login import current_user
 
 from . import db
-from .models import Group, Role, User
+from .models import Experience, ExperienceStatus, Group, Role, SchoolSymbol, User
 
-ObjectKind = Literal["learner", "person", "group"]
+ObjectKind = Literal["learner", "person", "group", "experience", "school_symbol"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Routes that anyone may open without signing in. The route-coverage test checks this list.
@@ -62,6 +62,41 @@ def can_view_learner(actor: User, learner: User) -> bool:
     return is_learner_of_staff(actor, learner)
 
 
+def can_make_entry_for(actor: User, learner: User) -> bool:
+    """Learners make their own entries; staff make them with or for the learners they support."""
+    return actor.id == learner.id or is_learner_of_staff(actor, learner)
+
+
+def can_view_experience(actor: User, experience: Experience) -> bool:
+    """The learner sees all their own entries; staff see their learners'; a family only shared ones."""
+    if actor.id == experience.learner_id:
+        return True
+    if actor.role_enum is Role.PARENT:
+        return experience.status == ExperienceStatus.SHARED.value and any(
+            child.id == experience.learner_id for child in actor.children
+        )
+    return is_learner_of_staff(actor, experience.learner)
+
+
+def can_edit_experience(actor: User, experience: Experience) -> bool:
+    """A learner edits their own entry until it is sent; staff can always help."""
+    if actor.id == experience.learner_id:
+        return experience.status == ExperienceStatus.DRAFT.value
+    return is_learner_of_staff(actor, experience.learner)
+
+
+def supports_experience(actor: User, experience: Experience) -> bool:
+    return is_learner_of_staff(actor, experience.learner)
+
+
+def can_comment_on(actor: User, experience: Experience) -> bool:
+    return actor.role_enum is Role.PARENT and can_view_experience(actor, experience)
+
+
+def _same_school(_actor: User, _obj: Any) -> bool:
+    return True  # the same-school check has already run
+
+
 def _admin_of(actor: User, _obj: Any) -> bool:
     return actor.role_enum is Role.ADMIN
 
@@ -76,6 +111,18 @@ RULES: dict[str, Rule] = {
     "learner.support": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
     "person.manage": Rule(roles=frozenset({Role.ADMIN}), kind="person", relation=_admin_of),
     "group.manage": Rule(roles=frozenset({Role.ADMIN}), kind="group", relation=_admin_of),
+    "experience.start": Rule(
+        roles=frozenset({Role.LEARNER, Role.STAFF, Role.ADMIN}), kind="learner", relation=can_make_entry_for
+    ),
+    "experience.view": Rule(roles=frozenset(Role), kind="experience", relation=can_view_experience),
+    "experience.edit": Rule(
+        roles=frozenset({Role.LEARNER, Role.STAFF, Role.ADMIN}), kind="experience", relation=can_edit_experience
+    ),
+    "experience.check": Rule(roles=STAFF_ROLES, kind="experience", relation=supports_experience),
+    "experience.comment": Rule(roles=frozenset({Role.PARENT}), kind="experience", relation=can_comment_on),
+    "symbols.manage": Rule(roles=STAFF_ROLES),
+    "school_symbol.view": Rule(roles=frozenset(Role), kind="school_symbol", relation=_same_school),
+    "school_symbol.manage": Rule(roles=STAFF_ROLES, kind="school_symbol", relation=_same_school),
 }
 
 
@@ -97,6 +144,10 @@ def _load(kind: ObjectKind, object_id: int) -> Any:
     session = db.session()
     if kind == "group":
         return session.get(Group, object_id)
+    if kind == "experience":
+        return session.get(Experience, object_id)
+    if kind == "school_symbol":
+        return session.get(SchoolSymbol, object_id)
     person = session.get(User, object_id)
     if person is not None and kind == "learner" and person.role != Role.LEARNER.value:
         return None

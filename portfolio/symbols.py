@@ -1,6 +1,8 @@
 """The symbol library: OpenMoji pictures under plain names.
 
-Templates refer to a symbol by its name (``"sign-in"``, ``"dog"``). The command
+Templates refer to a symbol by its name (``"sign-in"``, ``"dog"``, ``"garden-centre"``). The names come
+from the interface list and learner pictures here, and from the careers vocabulary in ``vocabulary``,
+which needs nothing from this module when it loads. The command
 ``flask --app portfolio symbols`` copies exactly the OpenMoji files named here into
 ``static/symbols/``, so the public folder holds only symbols the app uses.
 """
@@ -10,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import emoji
+
+from . import vocabulary
 
 # name -> the emoji sequence whose OpenMoji drawing is used for it.
 INTERFACE_SYMBOLS: dict[str, str] = {
@@ -55,6 +59,60 @@ INTERFACE_SYMBOLS: dict[str, str] = {
     "try-again": "🔁",
     "thumbs-up": "👍",
     "smile": "😀",
+    # Kinds of experience, shown on the first step of recording one.
+    "kind-placement": "🧑‍🔧",
+    "kind-visit": "🏭",
+    "kind-shadowing": "👀",
+    "kind-employer-talk": "🎤",
+    "kind-careers-fair": "🎪",
+    "kind-taster": "🎓",
+    "kind-internship": "💼",
+    "kind-volunteering": "🫶",
+    "kind-enterprise": "☕",
+    # Steps of recording an experience.
+    "step-what": "📋",
+    "step-where": "📍",
+    "step-when": "📅",
+    "step-photos": "📷",
+    "step-did": "🛠️",
+    "step-feeling": "😀",
+    "step-skills": "🌟",
+    "step-job": "💭",
+    "step-words": "💬",
+    "step-voice": "🎙️",
+    "step-send": "📨",
+    # Answers, and how much help the learner had.
+    "maybe": "🤔",
+    "help-own": "💪",
+    "help-prompts": "👉",
+    "help-lots": "🫱",
+    "help-staff": "🧑‍🏫",
+    # Actions and where an entry has got to.
+    "record": "🔴",
+    "play": "▶️",
+    "pause": "⏸️",
+    "redo": "🔄",
+    "up": "⬆️",
+    "down": "⬇️",
+    "remove": "🗑️",
+    "approve": "✔️",
+    "send-back": "↩️",
+    "comment": "🗨️",
+    "photo": "🖼️",
+    "upload": "📤",
+    "search": "🔍",
+    "today": "🌞",
+    "yesterday": "🌙",
+    "calendar": "🗓️",
+    "draft": "📝",
+    "waiting": "⏳",
+    "shared": "📬",
+    "done": "🎉",
+    "check": "🧐",
+    "words": "🔤",
+    "keyboard": "⌨️",
+    "clear": "🧹",
+    "family": "🏡",
 }
 
 # Pictures a learner can choose as their own, and that appear in the picture check.
@@ -63,14 +121,33 @@ PICTURE_SYMBOLS: tuple[str, ...] = (
     "apple", "fish", "bird", "rainbow", "star", "car", "train", "horse", "butterfly", "pizza",
 )
 
-_PICTURE_EMOJI: dict[str, str] = {
+PICTURE_EMOJI: dict[str, str] = {
     "dog": "🐶", "cat": "🐱", "rocket": "🚀", "guitar": "🎸", "football": "⚽",
     "sunflower": "🌻", "sun": "☀️", "tree": "🌳", "bus": "🚌", "heart": "❤️",
     "apple": "🍎", "fish": "🐟", "bird": "🐦", "rainbow": "🌈", "star": "⭐",
     "car": "🚗", "train": "🚆", "horse": "🐴", "butterfly": "🦋", "pizza": "🍕",
 }
 
-ALL_SYMBOLS: dict[str, str] = {**INTERFACE_SYMBOLS, **_PICTURE_EMOJI}
+# Kept under its first name for code written before the pictures had a public mapping.
+_PICTURE_EMOJI = PICTURE_EMOJI
+
+
+def _all_symbols() -> dict[str, str]:
+    """Every symbol name the app can draw, refusing a name that two sources give different pictures.
+
+    The careers vocabulary reuses a name such as "bus" on purpose when it means the same picture; the
+    same name with another emoji would silently swap a picture a learner already knows, so it fails
+    at start-up instead.
+    """
+    merged: dict[str, str] = {}
+    for source in (INTERFACE_SYMBOLS, PICTURE_EMOJI, vocabulary.SYMBOLS):
+        for name, sequence in source.items():
+            if merged.setdefault(name, sequence) != sequence:
+                raise ValueError(f"Symbol {name!r} is given two pictures: {merged[name]} and {sequence}")
+    return merged
+
+
+ALL_SYMBOLS: dict[str, str] = _all_symbols()
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "symbols"
 
@@ -81,8 +158,15 @@ def picture_label(name: str) -> str:
 
 
 def openmoji_filename(sequence: str) -> str:
-    """OpenMoji names files by upper-case code points joined with '-', without U+FE0F."""
-    return "-".join(f"{ord(ch):X}" for ch in sequence if ch != "\ufe0f") + ".svg"
+    """The OpenMoji file for an emoji: upper-case code points, at least four digits, joined with '-'.
+
+    OpenMoji drops the U+FE0F variation selector only from a single character ("⚙️" is 2699.svg) and
+    keeps it inside longer sequences ("🧑‍⚕️" is 1F9D1-200D-2695-FE0F.svg), so multi-character
+    emoji must be written fully qualified, as the ``emoji`` package lists them.
+    """
+    core = sequence.replace("\ufe0f", "")
+    chars = core if len(core) == 1 else sequence
+    return "-".join(f"{ord(ch):04X}" for ch in chars) + ".svg"
 
 
 def emoji_name(sequence: str) -> str:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, g, url_for
 from flask_login import current_user
 
-from . import policy, speech_service, symbols
-from .models import Role, SymbolMode, TextSize
+from . import db, experiences, policy, school_symbols, speech_service, symbols, vocabulary
+from .models import (
+    Experience, ExperienceKind, ExperienceStatus, HelpLevel, Role, SymbolMode, TagScheme, TextSize, WouldLike,
+)
 
 
 def display_classes(learner_page: bool = False) -> str:
@@ -34,8 +36,44 @@ def symbol_url(name: str) -> str:
     return url_for("static", filename=f"symbols/{name}.svg")
 
 
+def symbol_src(reference: str) -> str:
+    """The picture for a symbol reference: a vocabulary name, or ``school:<id>`` for a school's own."""
+    if reference.startswith(school_symbols.REFERENCE_PREFIX):
+        return url_for("symbols.image", symbol_id=reference[len(school_symbols.REFERENCE_PREFIX):])
+    return symbol_url(reference)
+
+
+def _own_symbols(school_id: int) -> dict[str, str]:
+    # One query per request, however many captions the page shows.
+    cache = g.setdefault("own_symbols", {})
+    if school_id not in cache:
+        cache[school_id] = school_symbols.own_symbol_map(db.session(), school_id)
+    return cache[school_id]
+
+
+def caption_words(experience: Experience) -> list[vocabulary.CaptionWord]:
+    return vocabulary.symbolise(
+        experience.caption, own_symbols=_own_symbols(experience.school_id), overrides=experience.caption_symbols or {}
+    )
+
+
+def word_label(key: str | None) -> str:
+    found = vocabulary.word(key) if key else None
+    return found.label if found else ""
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
+        symbol_src=symbol_src,
+        caption_words=caption_words,
+        word_label=word_label,
+        vocabulary=vocabulary,
+        experiences=experiences,
+        ExperienceKind=ExperienceKind,
+        ExperienceStatus=ExperienceStatus,
+        HelpLevel=HelpLevel,
+        WouldLike=WouldLike,
+        TagScheme=TagScheme,
         symbol_url=symbol_url,
         audio_url=speech_service.audio_url,
         allows=lambda action, obj=None: policy.allows(

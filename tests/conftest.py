@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 
 from portfolio import create_app, db, migrate
 from portfolio.models import User
-from tests.factories import PASSWORD, World, make_world
+from portfolio.storage import media_store
+from tests.factories import PASSWORD, Entries, World, make_entries, make_world
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -50,6 +51,14 @@ def runner(app: Flask):
 def world(app: Flask) -> World:
     with app.app_context():
         return make_world(db.session())
+
+
+@pytest.fixture
+def entries(app: Flask, world: World) -> Entries:
+    """The world's learner with a draft, a waiting and a shared entry (photo, voice, a comment)."""
+    with app.app_context():
+        return make_entries(db.session(), world, media_store(), (FIXTURES / "photo_small.png").read_bytes(),
+                            (FIXTURES / "voice_chrome.webm").read_bytes())
 
 
 @pytest.fixture

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
-from portfolio import accounts, cards
-from portfolio.models import Group, Role, School, User
+from portfolio import accounts, cards, comments, experiences, school_symbols
+from portfolio.models import (
+    Experience, ExperienceKind, ExperienceStatus, ExperienceTag, Group, Role, School, TagScheme, User,
+)
+from portfolio.photos import ingest_photo
+from portfolio.storage import MediaStore
+from portfolio.voice import ingest_voice
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -89,3 +95,49 @@ def make_world(session: Session) -> World:
     session.commit()
     return World(school, other_school, group, other_group, learner, other_learner, ta, other_ta, parent,
                  other_parent, admin, other_school_admin, other_school_learner, issued.token, issued.short_code)
+
+
+@dataclass
+class Entries:
+    """One learner's entries in each state, with real media, for route and matrix tests."""
+
+    draft: Experience
+    waiting: Experience
+    shared: Experience
+    photo_id: int
+    comment_id: int
+    school_symbol_id: int
+
+
+def make_experience(session: Session, learner: User, made_by: User, status: ExperienceStatus = ExperienceStatus.DRAFT,
+                    kind: ExperienceKind | None = ExperienceKind.PLACEMENT, place: str = "Green Fingers Garden Centre",
+                    on: date | None = None) -> Experience:
+    experience = Experience(
+        school_id=learner.school_id, learner_id=learner.id, created_by_id=made_by.id, caption_symbols={},
+        kind=kind.value if kind else None, place=place, start_date=on or date(2026, 6, 12), status=status.value,
+        feeling="feeling-loved", caption="I watered the plants",
+    )
+    experience.tags.append(ExperienceTag(scheme=TagScheme.DID.value, value="water-plants", position=0))
+    experience.tags.append(ExperienceTag(scheme=TagScheme.SKILL.value, value="skill-teamwork", position=0))
+    session.add(experience)
+    session.flush()
+    return experience
+
+
+def make_entries(session: Session, world: World, store: MediaStore, photo: bytes, voice: bytes) -> Entries:
+    """Needs an app context (for the media store). Photos and voices go through the real ingest."""
+    learner = session.get(User, world.learner.id)
+    ta = session.get(User, world.ta.id)
+    parent = session.get(User, world.parent.id)
+    assert learner is not None and ta is not None and parent is not None
+    draft = make_experience(session, learner, learner)
+    waiting = make_experience(session, learner, learner, ExperienceStatus.WAITING)
+    shared = make_experience(session, learner, learner, ExperienceStatus.SHARED)
+    stored = ingest_photo(photo, store, f"photos/{learner.school_id}")
+    added = experiences.add_photo(session, shared, stored)
+    experiences.set_voice(session, shared, ingest_voice(voice, store, f"voice/{learner.school_id}"))
+    comment = comments.add(session, shared, parent, "Well done Sam!", voice)
+    comments.pass_on(shared, comment.id, ta)
+    symbol, _unused = school_symbols.upload(session, store, learner.school_id, "kitchen", photo, ta)
+    session.commit()
+    return Entries(draft, waiting, shared, added.id, comment.id, symbol.id)

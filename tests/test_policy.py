@@ -9,7 +9,7 @@ from flask import Flask
 
 from portfolio import policy
 from tests.conftest import sign_in_as
-from tests.factories import World
+from tests.factories import Entries, World
 
 ACTORS = ("anonymous", "learner", "other_learner", "ta", "other_ta", "parent", "other_parent", "admin",
           "other_school_admin")
@@ -39,6 +39,26 @@ SUPPORT = everyone(403, anonymous=302, ta=200, admin=200, other_school_admin=404
 
 def support(status: int) -> dict[str, int]:
     return {k: (status if v == 200 else v) for k, v in SUPPORT.items()}
+
+
+# A draft: the learner themselves, and the staff who support them.
+EDIT = SUPPORT | {"learner": 200}
+# A shared entry: also the learner's own parent.
+VIEW_SHARED = EDIT | {"parent": 200}
+
+
+def edit(status: int) -> dict[str, int]:
+    return {k: (status if v == 200 else v) for k, v in EDIT.items()}
+
+
+class WorldWithEntries:
+    """Lets a case's lambdas reach both the people (``w.learner``) and the entries (``w.draft``)."""
+
+    def __init__(self, world: World, entries: Entries) -> None:
+        self._world, self._entries = world, entries
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._entries if hasattr(self._entries, name) else self._world, name)
 
 
 CASES = [
@@ -84,6 +104,49 @@ CASES = [
          {k: (422 if v == 200 else v) for k, v in ADMIN_ONLY.items()}, lambda w: {"name": ""}),
     Case("admin.group", "GET", lambda w: f"/admin/groups/{w.group.id}",
          everyone(403, anonymous=302, admin=200, other_school_admin=404)),
+    # Experiences. ``w.draft``, ``w.waiting`` and ``w.shared`` belong to the world's learner.
+    Case("experiences.start", "POST", lambda w: f"/experiences/start/{w.learner.id}",
+         everyone(403, anonymous=302, learner=302, ta=302, admin=302, other_school_admin=404)),
+    Case("experiences.carry_on", "GET", lambda w: "/experiences/continue",
+         everyone(403, anonymous=302, learner=302, other_learner=302)),
+    Case("experiences.step", "GET", lambda w: f"/experiences/{w.draft.id}/steps/kind", EDIT),
+    Case("experiences.step", "POST", lambda w: f"/experiences/{w.draft.id}/steps/kind", edit(302),
+         lambda w: {"choose": "visit"}),
+    Case("experiences.add_photos", "POST", lambda w: f"/experiences/{w.draft.id}/photos", edit(400)),
+    Case("experiences.change_photo", "POST", lambda w: f"/experiences/{w.shared.id}/photos/{w.photo_id}",
+         support(302), lambda w: {"action": "down"}),
+    Case("experiences.add_voice", "POST", lambda w: f"/experiences/{w.draft.id}/voice", edit(400)),
+    Case("experiences.remove_voice", "POST", lambda w: f"/experiences/{w.draft.id}/voice/remove", edit(302)),
+    Case("experiences.send", "POST", lambda w: f"/experiences/{w.draft.id}/send", edit(302)),
+    Case("experiences.sent", "GET", lambda w: f"/experiences/{w.waiting.id}/sent", EDIT),
+    Case("experiences.show", "GET", lambda w: f"/experiences/{w.shared.id}", VIEW_SHARED),
+    Case("experiences.show", "GET", lambda w: f"/experiences/{w.waiting.id}", EDIT),
+    Case("experiences.photo", "GET", lambda w: f"/experiences/{w.shared.id}/photos/{w.photo_id}/thumb", VIEW_SHARED),
+    Case("experiences.voice", "GET", lambda w: f"/experiences/{w.shared.id}/voice", VIEW_SHARED),
+    Case("experiences.comment_voice", "GET",
+         lambda w: f"/experiences/{w.shared.id}/comments/{w.comment_id}/voice", VIEW_SHARED),
+    Case("experiences.edit", "GET", lambda w: f"/experiences/{w.draft.id}/edit", SUPPORT),
+    Case("experiences.details", "POST", lambda w: f"/experiences/{w.draft.id}/details", support(302),
+         lambda w: {"help_level": "prompts", "staff_note": "Needed help with the till."}),
+    Case("experiences.check", "POST", lambda w: f"/experiences/{w.waiting.id}/check", support(302),
+         lambda w: {"decision": "send-back", "note": "photos"}),
+    Case("experiences.caption_symbol", "GET", lambda w: f"/experiences/{w.shared.id}/caption-symbol?word=plants",
+         SUPPORT),
+    Case("experiences.caption_symbol", "POST", lambda w: f"/experiences/{w.shared.id}/caption-symbol", support(302),
+         lambda w: {"word": "plants", "symbol": "none"}),
+    Case("experiences.add_comment", "POST", lambda w: f"/experiences/{w.shared.id}/comments",
+         everyone(403, anonymous=302, parent=302), lambda w: {"text": "Lovely photo"}),
+    Case("experiences.pass_on", "POST", lambda w: f"/experiences/{w.shared.id}/comments/{w.comment_id}/pass-on",
+         support(302)),
+    Case("staff.to_check", "GET", lambda w: "/staff/to-check", STAFF_ONLY),
+    Case("symbols.manage", "GET", lambda w: "/symbols/", STAFF_ONLY),
+    Case("symbols.manage", "POST", lambda w: "/symbols/",
+         {k: (400 if v == 200 else v) for k, v in STAFF_ONLY.items()}, lambda w: {"word": "kitchen"}),
+    Case("symbols.image", "GET", lambda w: f"/symbols/{w.school_symbol_id}/image",
+         everyone(200, anonymous=302, other_school_admin=404)),
+    # The first member of staff takes the symbol away, so everyone after finds nothing there.
+    Case("symbols.remove", "POST", lambda w: f"/symbols/{w.school_symbol_id}/remove",
+         everyone(403, anonymous=302, ta=302, other_ta=404, admin=404, other_school_admin=404)),
 ]
 
 
@@ -118,7 +181,7 @@ def test_matrix_covers_every_route_and_method(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method} {c.endpoint}")
-def test_access_matrix(app: Flask, world: World, case: Case) -> None:
+def test_access_matrix(app: Flask, world: World, entries: Entries, case: Case) -> None:
     app.config["WTF_CSRF_ENABLED"] = False
     app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
     assert set(case.expected) == set(ACTORS)
@@ -128,7 +191,8 @@ def test_access_matrix(app: Flask, world: World, case: Case) -> None:
         if actor != "anonymous":
             with app.app_context():
                 sign_in_as(client, getattr(world, actor))
-        response = client.open(case.url(world), method=case.method, data=case.data(world))
+        both = WorldWithEntries(world, entries)
+        response = client.open(case.url(both), method=case.method, data=case.data(both))
         got[actor] = response.status_code
         assert response.status_code < 500
     assert got == case.expected

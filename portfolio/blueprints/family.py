@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from .. import policy
-from ..models import User
+from .. import db, experiences, policy
+from ..models import ExperienceStatus, User
 
 bp = Blueprint("family", __name__, url_prefix="/family")
 
@@ -19,4 +19,5 @@ def home():
 @bp.get("/learners/<int:learner_id>")
 @policy.guard("learner.view", arg="learner_id")
 def child(learner: User):
-    return render_template("family/child.html", learner=learner)
+    shared = experiences.portfolio(db.session(), learner, statuses=[ExperienceStatus.SHARED])
+    return render_template("family/child.html", learner=learner, entries=shared)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from .. import policy
+from .. import db, experiences, policy
 
 bp = Blueprint("learner", __name__, url_prefix="/me")
 
@@ -12,4 +12,10 @@ bp = Blueprint("learner", __name__, url_prefix="/me")
 @bp.get("/")
 @policy.guard("learner.home")
 def home():
-    return render_template("learner/home.html", learner=current_user)
+    dbs = db.session()
+    return render_template(
+        "learner/home.html",
+        learner=current_user,
+        draft=experiences.latest_draft(dbs, current_user),
+        entries=experiences.portfolio(dbs, current_user),
+    )

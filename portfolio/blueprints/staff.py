@@ -5,7 +5,7 @@ import segno
 from flask import Blueprint, current_app, flash, make_response, render_template, request, session, url_for
 from flask_login import current_user
 
-from .. import accounts, cards, db, hx, policy, tablets
+from .. import accounts, cards, db, experiences, hx, policy, tablets
 from ..auth_session import sign_in
 from ..models import SymbolMode, TextSize, User
 
@@ -16,7 +16,16 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @policy.guard("staff.home")
 def home():
     learners = accounts.learners_for(db.session(), current_user)
-    return render_template("staff/home.html", learners=learners)
+    waiting = experiences.to_check(db.session(), learners)
+    return render_template("staff/home.html", learners=learners, waiting_count=len(waiting))
+
+
+@bp.get("/to-check")
+@policy.guard("staff.home")
+def to_check():
+    """Entries waiting for a check from the learners this person supports, oldest first."""
+    learners = accounts.learners_for(db.session(), current_user)
+    return render_template("staff/to_check.html", entries=experiences.to_check(db.session(), learners))
 
 
 @bp.get("/learners/<int:learner_id>")
@@ -26,6 +35,7 @@ def learner(learner: User):
         "staff/learner.html",
         learner=learner,
         card=cards.current_card(db.session(), learner),
+        entries=experiences.portfolio(db.session(), learner),
         text_sizes=list(TextSize),
         symbol_modes=list(SymbolMode),
         saved=False,
@@ -55,6 +65,7 @@ def settings(learner: User):
         status=200 if error is None else 422,
         learner=learner,
         card=cards.current_card(db.session(), learner),
+        entries=experiences.portfolio(db.session(), learner),
         text_sizes=list(TextSize),
         symbol_modes=list(SymbolMode),
         saved=error is None,

@@ -39,9 +39,26 @@
     if (started && started.catch) { started.catch(function () { browserVoice(text, button); }); }
   }
 
+  function playRecording(button) {
+    // A person's own recording: no read-aloud fallback, because the words are theirs.
+    if (current) { current.audio.pause(); reset(current.button); }
+    var audio = new Audio(button.getAttribute("data-src"));
+    current = { audio: audio, button: button };
+    button.setAttribute("data-state", "playing");
+    audio.addEventListener("playing", function () {
+      document.body.setAttribute("data-audio-playing", audio.currentSrc);
+    });
+    audio.addEventListener("ended", function () { reset(button); });
+    audio.addEventListener("error", function () { reset(button); live("Sorry, the recording would not play."); });
+    var started = audio.play();
+    if (started && started.catch) { started.catch(function () { reset(button); }); }
+  }
+
   document.addEventListener("click", function (event) {
     var hear = event.target.closest("button.hear");
     if (hear) { event.preventDefault(); play(hear); return; }
+    var recording = event.target.closest("button.play-recording");
+    if (recording) { event.preventDefault(); playRecording(recording); return; }
     var print = event.target.closest("#print-button");
     if (print) { window.print(); }
   });
@@ -49,13 +66,152 @@
   // After an htmx swap, tell screen-reader users what happened and move focus to the new
   // content's heading. With an outerHTML swap the old target has left the page, so look the
   // new element up by its id.
+  // A tapped symbol keeps the focus on itself after its step is swapped, so keyboard and
+  // switch users stay where they were; otherwise focus goes to the new content's heading.
+  var focusedId = null;
+  document.addEventListener("htmx:beforeRequest", function () {
+    focusedId = document.activeElement && document.activeElement.id;
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var old = event.detail.target;
     var fresh = (old && old.id && document.getElementById(old.id)) || event.target;
     if (!fresh || !fresh.querySelector) { return; }
     var status = fresh.querySelector("[role=status] p, [role=alert] p");
-    if (status) { live(status.textContent.trim()); }
+    var pressed = fresh.querySelector("[aria-pressed=true] .choice-text");
+    if (status) { live(status.textContent.trim()); } else if (pressed) { live("Chosen: " + pressed.textContent.trim()); } else { live("Saved"); }
+    var same = focusedId && document.getElementById(focusedId);
+    if (same && fresh.contains(same)) { same.focus(); return; }
     var heading = fresh.querySelector("h2");
     if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    setUp(fresh);
   });
+
+  // Choosing a photo sends it at once; the Add button stays for browsers without script.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("form[data-auto-submit] input[type=file]")) { return; }
+    if (input.files && input.files.length) {
+      live("Adding your photo…");
+      window.htmx.trigger(input.form, "submit");
+    }
+  });
+
+  function swapStep(targetId, html) {
+    var old = document.getElementById(targetId);
+    if (!old) { return; }
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var fresh = holder.firstElementChild;
+    old.replaceWith(fresh);
+    window.htmx.process(fresh);
+    setUp(fresh);
+    var status = fresh.querySelector("[role=alert] p, [role=status] p");
+    live(status ? status.textContent.trim() : "Your voice is saved.");
+    var first = fresh.querySelector("#play-voice, #record-start");
+    if (first) { first.focus(); }
+  }
+
+  // Voice recording with MediaRecorder: Record, Stop, Play, Redo, Keep. Chrome makes
+  // WebM/Opus and Safari MP4/AAC; the server turns both into a file every browser plays.
+  function recorder(box) {
+    if (box.getAttribute("data-ready")) { return; }
+    box.setAttribute("data-ready", "1");
+    if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
+    box.hidden = false;
+    var fallback = box.parentNode.querySelector("form[data-no-recorder]");
+    if (fallback) { fallback.hidden = true; }
+    var state = box.querySelector(".recorder-state");
+    var timeText = box.querySelector("[data-time]");
+    var limit = parseInt(box.getAttribute("data-max-seconds"), 10) || 60;
+    var buttons = {};
+    ["record", "stop", "play", "redo", "keep"].forEach(function (name) {
+      buttons[name] = box.querySelector("[data-action=" + name + "]");
+    });
+    var media = null, chunks = [], blob = null, started = 0, ticker = null, stream = null, player = null;
+
+    function enable(names) {
+      Object.keys(buttons).forEach(function (name) { buttons[name].disabled = names.indexOf(name) < 0; });
+    }
+    function say(text) { state.textContent = text; }
+
+    function stop() {
+      if (media && media.state === "recording") { media.stop(); }
+      if (ticker) { clearInterval(ticker); ticker = null; }
+    }
+
+    buttons.record.addEventListener("click", function () {
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (s) {
+        stream = s;
+        chunks = [];
+        blob = null;
+        media = new MediaRecorder(stream);
+        media.addEventListener("dataavailable", function (e) { if (e.data && e.data.size) { chunks.push(e.data); } });
+        media.addEventListener("stop", function () {
+          blob = new Blob(chunks, { type: media.mimeType || "audio/webm" });
+          stream.getTracks().forEach(function (track) { track.stop(); });
+          box.removeAttribute("data-recording");
+          say("Recorded. Tap Play to listen, Keep it to save, or Redo.");
+          enable(["play", "redo", "keep"]);
+          buttons.keep.focus();
+        });
+        media.start();
+        started = Date.now();
+        box.setAttribute("data-recording", "1");
+        say("Recording… Tap Stop when you have finished.");
+        enable(["stop"]);
+        buttons.stop.focus();
+        ticker = setInterval(function () {
+          var seconds = Math.floor((Date.now() - started) / 1000);
+          timeText.textContent = String(seconds);
+          if (seconds >= limit) { stop(); }
+        }, 250);
+      }).catch(function () {
+        say("The microphone is not available. Ask an adult to allow the microphone.");
+      });
+    });
+    buttons.stop.addEventListener("click", stop);
+    buttons.play.addEventListener("click", function () {
+      if (!blob) { return; }
+      if (player) { player.pause(); }
+      player = new Audio(URL.createObjectURL(blob));
+      player.addEventListener("playing", function () { document.body.setAttribute("data-audio-playing", "recording"); });
+      player.play();
+    });
+    buttons.redo.addEventListener("click", function () {
+      blob = null;
+      timeText.textContent = "0";
+      say("Tap Record, then talk.");
+      enable(["record"]);
+      buttons.record.focus();
+    });
+    buttons.keep.addEventListener("click", function () {
+      if (!blob) { return; }
+      enable([]);
+      say("Saving your voice…");
+      var data = new FormData();
+      var type = blob.type.indexOf("mp4") >= 0 ? "m4a" : "webm";
+      data.append("voice", blob, "voice." + type);
+      var token = document.querySelector("input[name=csrf_token]");
+      fetch(box.getAttribute("data-upload"), {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: {
+          "X-CSRFToken": token ? token.value : "",
+          "HX-Request": "true",
+          "HX-Target": box.getAttribute("data-target")
+        }
+      }).then(function (response) { return response.text(); })
+        .then(function (html) { swapStep(box.getAttribute("data-target"), html); })
+        .catch(function () {
+          say("Your voice did not save. Check the connection and tap Keep it again.");
+          enable(["play", "redo", "keep"]);
+        });
+    });
+  }
+
+  function setUp(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-recorder]").forEach(recorder);
+  }
+  setUp(document);
 })();
