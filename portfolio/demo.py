@@ -5,17 +5,23 @@ Every sign-in is printed and written to ``instance/demo-accounts.json`` so that 
 """
 from __future__ import annotations
 
+import io
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import accounts, cards
-from .models import Group, Role, School, SymbolMode, TextSize, User
+from . import accounts, cards, vocabulary
+from .models import (
+    Experience, ExperienceKind, ExperienceStatus, Group, HelpLevel, Role, School, SymbolMode, TagScheme, TextSize,
+    User, WouldLike, utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,70 @@ def create_demo(session: Session, base_url: str, card_days: int = 365) -> list[d
     hv_parent = _adult(session, hillview, Role.PARENT, "Kim Brown", "kim.brown@family.example", rows)
     hv_parent.children = [hv_learner]
     session.flush()
+    _demo_experiences(session, learners, priya)
     return rows
+
+
+def _demo_picture(sky: tuple[int, int, int], ground: tuple[int, int, int], thing: tuple[int, int, int]) -> bytes:
+    """A simple drawn scene, so the demo needs no photo files of real people."""
+    image = Image.new("RGB", (1200, 900), sky)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 600, 1200, 900), fill=ground)
+    draw.rectangle((420, 330, 800, 620), fill=thing, outline=(40, 40, 40), width=8)
+    draw.polygon([(400, 340), (610, 180), (820, 340)], fill=(150, 60, 40))
+    draw.ellipse((900, 80, 1060, 240), fill=(255, 214, 0))
+    for x in range(80, 380, 90):
+        draw.ellipse((x, 560, x + 70, 630), fill=(40, 140, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _demo_experiences(session: Session, learners: dict[str, User], checker: User) -> None:
+    """A few entries in each state, so every page of the demo has something real on it."""
+    from . import experiences
+    from .photos import ingest_photo
+    from .storage import media_store
+
+    store = media_store()
+    sam, maya = learners["Sam Patel"], learners["Maya Jones"]
+    garden = Experience(
+        school_id=sam.school_id, learner_id=sam.id, created_by_id=sam.id, kind=ExperienceKind.PLACEMENT.value,
+        place="Green Fingers Garden Centre", place_symbol="garden-centre", start_date=date.today() - timedelta(days=9),
+        feeling="feeling-loved", would_like=WouldLike.YES.value, caption="I watered the plants and helped customers",
+        caption_symbols={}, help_level=HelpLevel.PROMPTS.value, status=ExperienceStatus.SHARED.value,
+        checked_by_id=checker.id, shared_at=utcnow(), submitted_at=utcnow(),
+    )
+    cafe = Experience(
+        school_id=sam.school_id, learner_id=sam.id, created_by_id=sam.id, kind=ExperienceKind.ENTERPRISE.value,
+        place="School café", start_date=date.today() - timedelta(days=2), feeling="feeling-liked",
+        would_like=WouldLike.MAYBE.value, caption="I made tea for the teachers", caption_symbols={},
+        status=ExperienceStatus.WAITING.value, submitted_at=utcnow(),
+    )
+    depot = Experience(
+        school_id=maya.school_id, learner_id=maya.id, created_by_id=checker.id, kind=ExperienceKind.VISIT.value,
+        place="Riverside Bus Depot", start_date=date.today() - timedelta(days=20), feeling="feeling-liked",
+        would_like=WouldLike.YES.value, caption="I met a bus driver", caption_symbols={},
+        help_level=HelpLevel.LOTS.value, status=ExperienceStatus.SHARED.value, checked_by_id=checker.id,
+        shared_at=utcnow(), submitted_at=utcnow(),
+    )
+    session.add_all([garden, cafe, depot])
+    session.flush()
+    for entry, did, skills in (
+        (garden, ["water-plants", "serve-customers"], ["skill-teamwork", "skill-customers"]),
+        (cafe, ["make-tea", "wash-up"], ["skill-money"]),
+        (depot, ["bus"], ["skill-travelling", "skill-safety"]),
+    ):
+        for value in did:
+            if vocabulary.word(value) is not None:
+                experiences.toggle_tag(entry, TagScheme.DID, value, True)
+        for value in skills:
+            experiences.toggle_tag(entry, TagScheme.SKILL, value, True)
+    experiences.add_photo(session, garden, ingest_photo(
+        _demo_picture((170, 210, 240), (90, 160, 70), (230, 240, 250)), store, f"photos/{sam.school_id}"))
+    experiences.add_photo(session, depot, ingest_photo(
+        _demo_picture((200, 215, 230), (120, 120, 120), (220, 40, 40)), store, f"photos/{maya.school_id}"))
+    session.flush()
 
 
 def write_accounts(rows: list[dict[str, Any]], path: Path) -> None:

@@ -482,7 +482,7 @@ def clean_line(text: str, limit: int) -> str:
 
 
 def clean_text(text: str, limit: int) -> str:
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text or "").replace("\r\n", "\n")
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text or "").replace("\r\n", "\n")
     return text.strip()[:limit]
 
 

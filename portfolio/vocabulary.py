@@ -46,8 +46,8 @@ class Category:
 
 
 # Each entry: key, label, emoji, synonyms. Synonyms serve two jobs: staff search ("coffee shop" finds the
-# café) and caption lookup, which only uses the single-word ones (see ``lookup``). A single-word synonym
-# must belong to one word only, so a caption word always gets the same symbol.
+# café) and captions, where one-word synonyms match a single word (``lookup``) and longer ones match as a
+# phrase (``symbolise``). Each form belongs to one word only, so a caption word always gets the same symbol.
 _Entry = tuple[str, str, str, tuple[str, ...]]
 
 _PLACES: tuple[_Entry, ...] = (
@@ -85,12 +85,12 @@ _JOBS: tuple[_Entry, ...] = (
     ("nurse", "nurse", "🧑‍⚕️", ()),
     ("mechanic", "mechanic", "🧑‍🔧", ()),
     ("cleaner", "cleaner", "🧼", ("caretaker", "housekeeper")),
-    ("office-worker", "office worker", "🧑‍💼", ("administrator", "admin assistant")),
+    ("office-worker", "office worker", "🗄️", ("administrator", "admin assistant")),
     ("hairdresser", "hairdresser", "💇", ("barber", "hair salon")),
     ("vet", "vet", "🐾", ("vets", "vet nurse", "animal care")),
     ("builder", "builder", "👷", ("construction worker",)),
     ("farmer", "farmer", "🚜", ("farm worker",)),
-    ("care-worker", "care worker", "🤲", ("care assistant", "support worker")),
+    ("care-worker", "care worker", "🫶", ("care assistant", "support worker")),
     ("delivery-driver", "delivery driver", "🚚", ("courier", "van driver")),
     ("waiter", "waiter", "🍴", ("waitress", "server", "waiting staff")),
     ("receptionist", "receptionist", "💁", ("reception",)),
@@ -107,8 +107,8 @@ _TASKS: tuple[_Entry, ...] = (
     ("cook", "cook", "🍳", ("cooking", "cooked", "fry")),
     ("clean", "clean", "🧽", ("wipe", "wiped", "cleaning")),
     ("stack-shelves", "stack shelves", "🥫", ("stack", "shelves", "shelf", "fill shelves", "restock")),
-    ("water-plants", "water plants", "💧", ("water", "watered", "watering", "plants")),
-    ("plant-seeds", "plant seeds", "🌱", ("plant", "seeds", "seed", "sow", "potting")),
+    ("water-plants", "water plants", "💧", ("water", "watered", "watering")),
+    ("plant-seeds", "plant seeds", "🌱", ("plant", "plants", "seeds", "seed", "sow", "potting")),
     ("serve-customers", "serve customers", "🫴", ("serve", "served", "serving")),
     ("use-till", "use the till", "💳", ("checkout", "take payments", "payments")),
     ("answer-phone", "answer the phone", "📞", ("phone call", "phone calls")),
@@ -148,7 +148,7 @@ _TOOLS: tuple[_Entry, ...] = (
     ("paintbrush", "paintbrush", "🖌️", ("paint brush",)),
     ("ladder", "ladder", "🪜", ()),
     ("pen", "pen", "🖊️", ("pencil",)),
-    ("clipboard", "clipboard", "🗒️", ("checklist", "list")),
+    ("clipboard", "clipboard", "📋", ("checklist", "list")),
     ("torch", "torch", "🔦", ("flashlight",)),
     ("safety-vest", "hi-vis vest", "🦺", ("hi-vis", "high vis", "vest", "tabard")),
     ("screwdriver", "screwdriver", "🪛", ()),
@@ -163,7 +163,7 @@ _PEOPLE: tuple[_Entry, ...] = (
     ("teaching-assistant", "teaching assistant", "👩‍🏫", ("ta", "lsa", "learning support")),
     ("parent", "parent", "👪", ("mum", "dad", "mother", "father")),
     ("carer", "carer", "🫂", ("foster carer",)),
-    ("job-coach", "job coach", "🤝", ("coach", "mentor")),
+    ("job-coach", "job coach", "🧑‍💼", ("coach", "mentor")),
     ("careers-adviser", "careers adviser", "🧭", ("careers advisor", "adviser", "advisor")),
     ("children", "children", "🧒", ("child", "kids", "pupils")),
     ("older-people", "older people", "🧓", ("residents", "elderly")),
@@ -218,16 +218,16 @@ _FEELINGS: tuple[_Entry, ...] = (
 _SKILLS: tuple[_Entry, ...] = (
     ("skill-communication", "communication", "🗣️", ("talking", "speaking", "communicating")),
     ("skill-teamwork", "teamwork", "🤝", ("working together", "team work")),
-    ("skill-instructions", "following instructions", "📋", ("instructions",)),
+    ("skill-instructions", "following instructions", "🗒️", ("instructions",)),
     ("skill-timekeeping", "timekeeping", "⏱️", ("on time", "punctual", "time keeping")),
     ("skill-travelling", "travelling", "🚏", ("travel", "travel training", "independent travel")),
     ("skill-money", "money", "💷", ("cash", "pounds", "coins")),
-    ("skill-safety", "health and safety", "🦺", ("safety", "safe", "safely")),
+    ("skill-safety", "health and safety", "🧯", ("safety", "safe", "safely")),
     ("skill-customers", "customer service", "🛎️", ("customer care",)),
-    ("skill-tools", "using tools", "🪛", ("tools",)),
+    ("skill-tools", "using tools", "🧰", ("tools",)),
     ("skill-problem-solving", "problem solving", "🧩", ("problems", "problem")),
     ("skill-computers", "computers", "🖱️", ("computing", "ict")),
-    ("skill-helping", "helping others", "🫱", ("helping", "helped", "help others")),
+    ("skill-helping", "helping others", "🤲", ("helping", "helped", "help others")),
     ("skill-listening", "listening", "👂", ("listen", "listened")),
     ("skill-asking-for-help", "asking for help", "🙋", ("asking", "asked", "ask for help")),
     ("skill-creativity", "being creative", "💡", ("creative", "creativity", "ideas")),
@@ -517,7 +517,8 @@ def lookup(token: str) -> Word | None:
     Matches a word's key, its label when the label is one word, or one of its one-word synonyms; then
     tries the stems from ``_stems``. Multi-word labels ("garden centre") never match part by part,
     because "centre" or "up" alone would pick the wrong picture; instead a word lists the single words
-    that safely mean it as synonyms ("garden", "shelves"). Small words never match.
+    that safely mean it as synonyms ("garden", "shelves"), and ``symbolise`` matches whole phrases.
+    Small words never match.
     """
     norm = normalise_word(token)
     if not norm or norm in SMALL_WORDS or len(norm) > _MAX_LOOKUP_LENGTH:

@@ -138,6 +138,8 @@ def make_entries(session: Session, world: World, store: MediaStore, photo: bytes
     experiences.set_voice(session, shared, ingest_voice(voice, store, f"voice/{learner.school_id}"))
     comment = comments.add(session, shared, parent, "Well done Sam!", voice)
     comments.pass_on(shared, comment.id, ta)
-    symbol, _unused = school_symbols.upload(session, store, learner.school_id, "kitchen", photo, ta)
+    symbol, unused = school_symbols.upload(session, store, learner.school_id, "kitchen", photo, ta)
     session.commit()
+    for key in unused:
+        store.delete(key)
     return Entries(draft, waiting, shared, added.id, comment.id, symbol.id)
