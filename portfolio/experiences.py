@@ -410,7 +410,7 @@ def _with_children(statement):  # type: ignore[no-untyped-def]
     # Loading photos, tags and voice up front keeps a portfolio page at a fixed number of queries.
     return statement.options(
         selectinload(Experience.tags),
-        selectinload(Experience.photos).selectinload(ExperiencePhoto.thumb),
+        selectinload(Experience.photos),
         selectinload(Experience.voice),
     )
 

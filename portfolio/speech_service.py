@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .speech import SpeechService, normalise_text
@@ -29,13 +29,29 @@ def service() -> SpeechService | None:
 
 
 def _serializer(kind: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALTS[kind])
+    serializers = current_app.extensions.setdefault("speech_serializers", {})
+    if kind not in serializers:
+        serializers[kind] = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALTS[kind])
+    return serializers[kind]
+
+
+_URL_CACHE_SIZE = 4096
 
 
 def audio_url(text: str, *, private: bool) -> str:
+    """A signed read-aloud link. Links are deterministic, so a page of 500 cards reuses them
+    from a small per-app cache instead of signing the same sentence on every view."""
     kind = "private" if private else "ui"
-    token = _serializer(kind).dumps(normalise_text(text))
-    return url_for("speech.private" if private else "speech.interface", token=token)
+    cache: dict[tuple[str, str, str], str] = current_app.extensions.setdefault("speech_urls", {})
+    key = (kind, request.script_root, text)
+    url = cache.get(key)
+    if url is None:
+        token = _serializer(kind).dumps(normalise_text(text))
+        url = url_for("speech.private" if private else "speech.interface", token=token)
+        if len(cache) >= _URL_CACHE_SIZE:
+            cache.clear()
+        cache[key] = url
+    return url
 
 
 def text_from_token(token: str, *, private: bool) -> str | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
 from . import db, experiences, policy, school_symbols, speech_service, symbols, vocabulary
@@ -31,9 +31,14 @@ def display_classes(learner_page: bool = False) -> str:
 
 
 def symbol_url(name: str) -> str:
-    if name not in symbols.ALL_SYMBOLS:
-        name = "info"
-    return url_for("static", filename=f"symbols/{name}.svg")
+    # A portfolio page asks for the same few symbols thousands of times; url_for is not free.
+    cache: dict[tuple[str, str], str] = current_app.extensions.setdefault("symbol_urls", {})
+    key = (request.script_root, name)
+    url = cache.get(key)
+    if url is None:
+        known = name if name in symbols.ALL_SYMBOLS else "info"
+        url = cache[key] = url_for("static", filename=f"symbols/{known}.svg")
+    return url
 
 
 def symbol_src(reference: str) -> str:

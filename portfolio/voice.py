@@ -113,7 +113,7 @@ def _demuxer_for(data: bytes) -> str | None:
 
 
 class _AacWriter:
-    """Mono AAC in MP4, opened only once there is audio to write, so refusals leave no half-file behind."""
+    """Mono AAC in MP4; the file is only created when the first sound arrives."""
 
     def __init__(self, target: str, rate: int) -> None:
         self._target = target

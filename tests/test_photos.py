@@ -358,3 +358,36 @@ def test_failed_thumbnail_write_removes_the_display_copy(tmp_path: Path) -> None
 
     assert store.saves == 2
     assert _stored_files(store) == []
+
+
+def test_damaged_exif_keeps_the_photo(store: LocalMediaStore) -> None:
+    """A broken EXIF block makes Pillow raise while reading orientation; the pixels are still a photo."""
+    data = fixture_bytes("photo_sideways_gps.jpg")
+    tiff_header = data.index(b"Exif\x00\x00MM\x00\x2a") + 6
+    damaged = data[: tiff_header + 2] + b"\x00\xc2" + data[tiff_header + 4 :]
+
+    stored = ingest_photo(damaged, store, "photos/1")
+
+    _assert_clean_jpeg(store.read(stored.display_key))
+    assert max(stored.width, stored.height) == DISPLAY_LONGEST_SIDE
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_damaged_photos_are_stored_clean_or_refused(name: str, store: LocalMediaStore) -> None:
+    """Cut-off and corrupted uploads never raise anything but PhotoRefused."""
+    original = fixture_bytes(name)
+    damaged = [original[: len(original) // 3], original[: 2 * len(original) // 3]]
+    for position in (20, 100, 400, 1500):
+        if position < len(original):
+            corrupted = bytearray(original)
+            corrupted[position : position + 32] = bytes(range(200, 232))
+            damaged.append(bytes(corrupted))
+
+    for data in damaged:
+        try:
+            stored = ingest_photo(data, store, "photos/1")
+        except PhotoRefused as refused:
+            assert refused.message.strip()
+        else:
+            _assert_clean_jpeg(store.read(stored.display_key))
+            _assert_clean_jpeg(store.read(stored.thumb_key))
