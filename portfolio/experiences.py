@@ -174,7 +174,7 @@ def set_place(experience: Experience, symbol_key: str | None, typed: str | None)
             raise ExperienceError("Please choose one of the places.")
         experience.place_symbol = word.key
         if typed is None:
-            experience.place = word.label
+            experience.place = word.label[:1].upper() + word.label[1:]
     if typed is not None:
         experience.place = clean_line(typed, MAX_PLACE)
 

@@ -599,7 +599,7 @@ CAPTION_WORD_BANK: tuple[tuple[str, tuple[str, ...]], ...] = (
         "I", "we", "my", "today", "yesterday", "went", "to", "the", "a", "and", "with", "was", "it",
     )),
     ("Doing words", (
-        "worked", "did", "not", "made", "helped", "used", "saw", "met", "learned", "tried", "liked",
+        "worked", "did", "not", "made", "helped", "used", "watched", "met", "learned", "tried", "liked",
         "want", "would", "like",
     )),
     ("Describing words", (

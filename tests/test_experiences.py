@@ -65,7 +65,7 @@ def test_choices_are_checked_against_the_vocabulary(ctx, world: World) -> None: 
             bad()
         assert refused.value.message
     experiences.set_place(entry, "farm", None)
-    assert (entry.place_symbol, entry.place) == ("farm", "farm")
+    assert (entry.place_symbol, entry.place) == ("farm", "Farm")
     experiences.set_place(entry, None, "  Hill Top Farm\n")
     assert (entry.place_symbol, entry.place) == ("farm", "Hill Top Farm")
 

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import comments, db, experiences, hx, media, policy, vocabulary
 from ..experiences import ExperienceError
-from ..models import Experience, HelpLevel, Role, TagScheme, User
+from ..models import Experience, ExperienceStatus, HelpLevel, Role, TagScheme, User
 from ..photos import PhotoRefused, ingest_photo
 from ..storage import media_store
 from ..voice import VoiceRefused, ingest_voice
@@ -275,6 +275,8 @@ def send(experience: Experience):
 @bp.get("/<int:experience_id>/sent")
 @policy.guard("experience.view", arg="experience_id")
 def sent(experience: Experience):
+    if experience.status != ExperienceStatus.WAITING.value:  # an old link to a draft or a shared entry
+        return redirect(url_for("experiences.show", experience_id=experience.id))
     return render_template("experiences/sent.html", experience=experience,
                            checker=experiences.checker_for(experience.learner))
 

@@ -63,27 +63,47 @@
     if (print) { window.print(); }
   });
 
-  // After an htmx swap, tell screen-reader users what happened and move focus to the new
-  // content's heading. With an outerHTML swap the old target has left the page, so look the
-  // new element up by its id.
-  // A tapped symbol keeps the focus on itself after its step is swapped, so keyboard and
-  // switch users stay where they were; otherwise focus goes to the new content's heading.
+  // After an htmx swap, tell screen-reader users what happened and move focus sensibly. With
+  // an outerHTML swap the old target has left the page, so look the new element up by its id.
+  // A tapped choice (a symbol, a word tile, a photo button) keeps the focus on its new copy,
+  // so keyboard and switch users stay where they were and the page does not jump; after
+  // anything else (a Save button) focus goes to the new content's heading.
+  var KEEPS_FOCUS = ".symbol-choice, .word-tile, .photo-actions button";
   var focusedId = null;
-  document.addEventListener("htmx:beforeRequest", function () {
-    focusedId = document.activeElement && document.activeElement.id;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    // Safari does not focus a tapped button, so ask htmx which element sent the request.
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.matches || !elt.matches(KEEPS_FOCUS)) { elt = document.activeElement; }
+    focusedId = elt && elt.matches && elt.matches(KEEPS_FOCUS) ? elt.id : null;
   });
+
+  function announce(fresh, same) {
+    var status = fresh.querySelector("[role=status] p, [role=alert] p");
+    if (status) { return status.textContent.trim(); }
+    if (same) {
+      var label = same.querySelector(".choice-text");
+      var text = (label || same).textContent.trim();
+      var name = same.getAttribute("name");
+      if (name === "add_word") { return "Added: " + text; }
+      var on = same.getAttribute("aria-pressed") === "true";
+      if (name === "toggle") { return (on ? "Chosen: " : "Taken away: ") + text; }
+      if (name === "choose") { return "Chosen: " + text; }
+    }
+    return "Saved";
+  }
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var old = event.detail.target;
     var fresh = (old && old.id && document.getElementById(old.id)) || event.target;
     if (!fresh || !fresh.querySelector) { return; }
-    var status = fresh.querySelector("[role=status] p, [role=alert] p");
-    var pressed = fresh.querySelector("[aria-pressed=true] .choice-text");
-    if (status) { live(status.textContent.trim()); } else if (pressed) { live("Chosen: " + pressed.textContent.trim()); } else { live("Saved"); }
+    setUp(fresh);
     var same = focusedId && document.getElementById(focusedId);
-    if (same && fresh.contains(same)) { same.focus(); return; }
+    focusedId = null;
+    if (same && !fresh.contains(same)) { same = null; }
+    live(announce(fresh, same));
+    if (same) { same.focus({ preventScroll: true }); return; }
     var heading = fresh.querySelector("h2");
     if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
-    setUp(fresh);
   });
 
   // Choosing a photo sends it at once; the Add button stays for browsers without script.
@@ -150,6 +170,7 @@
           blob = new Blob(chunks, { type: media.mimeType || "audio/webm" });
           stream.getTracks().forEach(function (track) { track.stop(); });
           box.removeAttribute("data-recording");
+          box.setAttribute("data-recorded", "1");
           say("Recorded. Tap Play to listen, Keep it to save, or Redo.");
           enable(["play", "redo", "keep"]);
           buttons.keep.focus();
@@ -179,6 +200,7 @@
     });
     buttons.redo.addEventListener("click", function () {
       blob = null;
+      box.removeAttribute("data-recorded");
       timeText.textContent = "0";
       say("Tap Record, then talk.");
       enable(["record"]);

@@ -93,7 +93,7 @@ def test_learner_makes_an_entry_step_by_step(no_csrf: Flask, world: World) -> No
     entry = _entry(app, entry_id)
     assert entry.status == ExperienceStatus.WAITING.value
     assert (entry.kind, entry.place, entry.feeling, entry.would_like) == (
-        "placement", "garden centre", "feeling-loved", "yes")
+        "placement", "Garden centre", "feeling-loved", "yes")
     assert entry.caption == "I watered the plants"
     assert [t.value for t in entry.tags] == ["water-plants", "skill-teamwork"]
     assert len(entry.photos) == 1 and entry.voice is not None and entry.voice.content_type == "audio/mp4"
@@ -418,3 +418,12 @@ def test_removed_media_rows_leave_no_orphans(no_csrf: Flask, world: World, entri
         keys = {m.key for m in db.session().query(MediaFile)}
     on_disk = {str(p.relative_to(Path(no_csrf.instance_path) / "media")) for p in _media_files(no_csrf)}
     assert on_disk == keys
+
+
+def test_sent_page_only_for_entries_waiting_to_be_checked(no_csrf: Flask, world: World, entries: Entries) -> None:
+    learner = _as(no_csrf, world.learner)
+    assert "Sent to Priya Shah to check" in learner.get(f"/experiences/{entries.waiting.id}/sent").get_data(as_text=True)
+    for entry in (entries.draft, entries.shared):
+        response = learner.get(f"/experiences/{entry.id}/sent")
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/experiences/{entry.id}")

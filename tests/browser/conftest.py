@@ -131,10 +131,11 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 def ipad_context(browser: Browser, playwright: Playwright, base_url: str) -> BrowserContext:
-    """A new context that looks like the school iPads: 810x1080, touch, pixel ratio 2."""
+    """A new context that looks like the school iPads: 810x1080, touch, pixel ratio 2, British English."""
     device = dict(playwright.devices[IPAD])
     device.pop("default_browser_type", None)
-    context = browser.new_context(**device, base_url=base_url)
+    # The school's iPads are set up for the UK (dates read 23/11/2026 in date boxes).
+    context = browser.new_context(**device, base_url=base_url, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     return context
 
@@ -191,6 +192,30 @@ def adult_session_cookies(browser: Browser, playwright: Playwright, live_server:
             try:
                 sign_in_adult(ctx.new_page(), person(live_server.rows, name))
                 cache[name] = [dict(c) for c in ctx.cookies() if c["name"] != TABLET_COOKIE]
+            finally:
+                ctx.close()
+        return cache[name]
+
+    return cookies_for
+
+
+@pytest.fixture(scope="session")
+def learner_session_cookies(browser: Browser, playwright: Playwright, live_server: LiveServer,
+                            tablet_cookie: dict[str, Any]) -> SessionCookies:
+    """Cookies of a learner signed in once with their card on the school tablet (tablet cookie included).
+
+    Pages that only need 'Leo is signed in on the tablet' reuse that session; the card
+    sign-in itself is proved by the sign-in tests and the experience journey.
+    """
+    cache: dict[str, list[dict[str, Any]]] = {}
+
+    def cookies_for(name: str) -> list[dict[str, Any]]:
+        if name not in cache:
+            ctx = ipad_context(browser, playwright, live_server.url)
+            try:
+                ctx.add_cookies([tablet_cookie])  # type: ignore[list-item]
+                learner_card_sign_in(ctx.new_page(), person(live_server.rows, name))
+                cache[name] = [dict(c) for c in ctx.cookies()]
             finally:
                 ctx.close()
         return cache[name]
@@ -275,11 +300,15 @@ def axe_check(page: Page) -> None:
     assert not violations, format_violations(page.url, violations)
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page PNG for people to look at (test-artifacts/ is gitignored)."""
+def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
+    """Save a PNG for people to look at (test-artifacts/ is gitignored).
+
+    Full page by default; ``full_page=False`` keeps just the screen, which is the honest picture
+    of pages with a fixed bar (a full-page shot paints the bar half way down a long page).
+    """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from tests.conftest import FIXTURES
 
 from .conftest import (
     HOME_FOR_ROLE,
+    LiveServer,
     Row,
     SessionCookies,
     axe_check,
+    ipad_context,
     learner_card_sign_in,
     open_picture_check,
     person,
@@ -25,13 +29,22 @@ from .conftest import (
 
 LEARNER_TARGET_PX = 64
 STANDARD_TARGET_PX = 44
-LEARNER_TARGETS = "button, a.button, input[type=radio]+label"
+LEARNER_TARGETS = "button, a.button, label.button, summary, input[type=radio]+label"
 # Radio buttons and checkboxes sit inside their big .choice label, which is the real target,
-# so they are measured through that label; every other form control is measured itself.
+# so they are measured through that label; every other form control is measured itself
+# (a file input hidden behind its label.button is skipped as visually hidden, and the label measured).
 STANDARD_TARGETS = (
-    "button, a.button, .choice label, select, textarea, "
+    "button, a.button, label.button, summary, .choice label, select, textarea, "
     "input:not([type=hidden]):not([type=radio]):not([type=checkbox])"
 )
+
+
+@dataclass(frozen=True)
+class LeoDrafts:
+    """Leo's two drafts, made once per session: one with every step answered, one just started."""
+
+    filled: int
+    fresh: int
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,8 @@ class Visit:
     rows: list[Row]
     tablet_cookie: dict[str, Any]
     session_cookies: SessionCookies
+    learner_cookies: SessionCookies
+    leo_drafts: Callable[[], LeoDrafts]
 
     def row(self, name: str) -> Row:
         return person(self.rows, name)
@@ -53,6 +68,10 @@ class Visit:
         page.context.add_cookies(self.session_cookies(name))  # type: ignore[arg-type]
         page.goto(HOME_FOR_ROLE[self.row(name)["role"]])
         expect(page.locator(".site-header .who")).to_have_text(name)
+
+    def learner_signed_in(self, page: Page, name: str) -> None:
+        """Reuse a learner's card sign-in on the school tablet (no page is opened)."""
+        page.context.add_cookies(self.learner_cookies(name))  # type: ignore[arg-type]
 
 
 Recipe = Callable[[Page, Visit], None]
@@ -179,6 +198,89 @@ def _not_school_tablet(page: Page, visit: Visit) -> None:
     expect(page.locator("h1")).to_have_text("This is not a school tablet")
 
 
+def _entry_id(page: Page, text: str) -> int:
+    """The id of the one portfolio card on this page that mentions ``text``."""
+    card = page.locator("li.experience-card", has_text=text)
+    expect(card).to_have_count(1)
+    return int((card.get_attribute("id") or "").removeprefix("experience-"))
+
+
+def _learner_step(key: str, fresh: bool = False) -> Recipe:
+    """One of Leo's step screens: the answered draft (choices pressed, a photo, a recording) or the new one."""
+    def recipe(page: Page, visit: Visit) -> None:
+        drafts = visit.leo_drafts()
+        visit.learner_signed_in(page, "Leo Smith")
+        entry = drafts.fresh if fresh else drafts.filled
+        response = page.goto(f"/experiences/{entry}/steps/{key}")
+        assert response is not None and response.status == 200, f"step {key} gave {response and response.status}"
+        expect(page.locator(f"#step-{key}")).to_be_visible()
+        if not fresh and key in {"kind", "place", "date", "did", "feeling", "skills", "job"}:
+            expect(page.locator(f"#step-{key} [aria-pressed=true]").first).to_be_visible()
+        if not fresh and key == "photos":
+            expect(page.locator("#step-photos .photo-item")).to_have_count(1)
+        if not fresh and key == "voice":
+            expect(page.locator("#play-voice")).to_be_visible()
+            expect(page.locator("[data-recorder]")).to_be_visible()
+    return recipe
+
+
+def _sam_entry(viewer: str, text: str, suffix: str = "") -> Recipe:
+    """One of Sam's entries seen by ``viewer``: Sam finds it on his home, adults on their page about Sam."""
+    def recipe(page: Page, visit: Visit) -> None:
+        if viewer == "Sam Patel":
+            visit.learner_signed_in(page, viewer)
+            page.goto("/me/")
+        else:
+            visit.sign_in(page, viewer)
+            page.locator("a.button", has_text="Sam Patel").click()
+        entry = _entry_id(page, text)
+        path = f"/experiences/{entry}{suffix}"
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{path} gave {response and response.status}"
+    return recipe
+
+
+def _staff_edit(text: str) -> Recipe:
+    def recipe(page: Page, visit: Visit) -> None:
+        _staff_learner("Priya Shah", "Sam Patel")(page, visit)
+        entry = _entry_id(page, text)
+        page.goto(f"/experiences/{entry}/edit")
+        expect(page.locator("#check")).to_be_visible()
+    return recipe
+
+
+def _staff_edit_from_queue(page: Page, visit: Visit) -> None:
+    _signed_in("Priya Shah", "/staff/to-check")(page, visit)
+    page.locator("li.experience-card", has_text="café").locator("a.experience-link").click()
+    expect(page).to_have_url(re.compile(r"/experiences/\d+/edit#check$"))
+    expect(page.locator("#approve-entry")).to_be_visible()
+
+
+def _caption_symbol(page: Page, visit: Visit) -> None:
+    _staff_edit_from_queue(page, visit)
+    page.locator(".word-links a", has_text=re.compile(r"^\s*tea\s*$")).click()
+    expect(page).to_have_url(re.compile(r"/experiences/\d+/caption-symbol\?word=tea$"))
+    expect(page.locator(".symbol-results button").first).to_be_visible()
+
+
+def _school_symbols(page: Page, visit: Visit) -> None:
+    # 'kiln' is in no demo caption, so this school symbol changes nothing another test sees.
+    _signed_in("Priya Shah", "/symbols/")(page, visit)
+    if page.locator(".school-symbol", has_text="kiln").count() == 0:
+        page.locator("#field-word").fill("kiln")
+        page.locator("#field-image").set_input_files(str(FIXTURES / "photo_small.png"))
+        page.locator("#save-symbol").click()
+    expect(page.locator(".school-symbol", has_text="kiln")).to_have_count(1)
+
+
+def _family_child_with_entries(page: Page, visit: Visit) -> None:
+    _family_child(page, visit)
+    expect(page.locator("li.experience-card").first).to_be_visible()
+
+
+STEP_KEYS = ("kind", "place", "date", "photos", "did", "feeling", "skills", "job", "words", "voice", "send")
+
+
 # name -> (recipe, is a learner page with 64px targets)
 PAGES: dict[str, tuple[Recipe, bool]] = {
     "welcome": (_goto("/"), True),
@@ -206,7 +308,19 @@ PAGES: dict[str, tuple[Recipe, bool]] = {
     "admin-groups": (_signed_in("Helen Carter", "/admin/groups"), False),
     "admin-group": (_admin_group, False),
     "family-home": (_signed_in("Nina Patel"), False),
-    "family-child": (_family_child, False),
+    "family-child": (_family_child_with_entries, False),
+    **{f"step-{key}": (_learner_step(key), True) for key in STEP_KEYS},
+    "step-kind-new": (_learner_step("kind", fresh=True), True),
+    "step-words-new": (_learner_step("words", fresh=True), True),
+    "step-sent": (_sam_entry("Sam Patel", "café", "/sent"), True),
+    "experience-learner": (_sam_entry("Sam Patel", "Green Fingers"), True),
+    "experience-staff": (_sam_entry("Priya Shah", "Green Fingers"), False),
+    "experience-parent": (_sam_entry("Nina Patel", "Green Fingers"), False),
+    "staff-to-check": (_signed_in("Priya Shah", "/staff/to-check"), False),
+    "staff-edit-waiting": (_staff_edit_from_queue, False),
+    "staff-edit-shared": (_staff_edit("Green Fingers"), False),
+    "caption-symbol": (_caption_symbol, False),
+    "school-symbols": (_school_symbols, False),
     "error-404": (_goto("/nope", status=404), False),
     "error-403": (_signed_in("Priya Shah", "/admin/", status=403), False),
     "error-unknown-card": (_unknown_card, False),
@@ -214,10 +328,74 @@ PAGES: dict[str, tuple[Recipe, bool]] = {
 }
 
 
+def _make_leo_drafts(browser: Browser, playwright: Playwright, live_server: LiveServer,
+                     cookies: list[dict[str, Any]]) -> LeoDrafts:
+    """Leo taps Add twice: one draft gets every step answered (through the steps' own forms), one stays new.
+
+    Leo is used because no other test relies on his entries.
+    """
+    ctx = ipad_context(browser, playwright, live_server.url)
+    try:
+        ctx.add_cookies(cookies)  # type: ignore[arg-type]
+        page = ctx.new_page()
+        page.goto("/me/")
+        page.locator("#add-experience").click()
+        expect(page).to_have_url(re.compile(r"/experiences/\d+/steps/kind$"))
+        filled = int(re.search(r"/experiences/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+        token = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+
+        def post(path: str, **form: Any) -> None:
+            response = page.request.post(f"/experiences/{filled}{path}", form={"csrf_token": token, **form})
+            assert response.ok, f"{path} {form} gave {response.status}"
+
+        post("/steps/kind", choose="visit")
+        post("/steps/place", choose="library")
+        post("/steps/date", choose="yesterday")
+        for value in ("tidy-up", "stack-shelves"):
+            post("/steps/did", toggle=f"{value}:on")
+        post("/steps/feeling", choose="feeling-liked")
+        post("/steps/skills", toggle="skill-teamwork:on")
+        post("/steps/job", choose="maybe")
+        for word in ("I", "helped", "today"):
+            post("/steps/words", add_word=word)
+        for path, field, name, mime in (("/photos", "photo", "photo_small.png", "image/png"),
+                                        ("/voice", "voice", "voice_chrome.webm", "audio/webm")):
+            response = page.request.post(f"/experiences/{filled}{path}", multipart={
+                "csrf_token": token,
+                field: {"name": name, "mimeType": mime, "buffer": (FIXTURES / name).read_bytes()},
+            })
+            assert response.ok, f"{path} gave {response.status}"
+
+        page.goto("/me/")
+        page.locator("#add-experience").click()
+        expect(page).to_have_url(re.compile(r"/experiences/\d+/steps/kind$"))
+        fresh = int(re.search(r"/experiences/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+        assert fresh != filled, "a second Add should start a new entry once the first has answers"
+        return LeoDrafts(filled=filled, fresh=fresh)
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="session")
+def leo_drafts(browser: Browser, playwright: Playwright, live_server: LiveServer,
+               learner_session_cookies: SessionCookies) -> Callable[[], LeoDrafts]:
+    """Leo's drafts, made the first time a recipe asks for them."""
+    made: list[LeoDrafts] = []
+
+    def get() -> LeoDrafts:
+        if not made:
+            made.append(_make_leo_drafts(browser, playwright, live_server, learner_session_cookies("Leo Smith")))
+        return made[0]
+
+    return get
+
+
 @pytest.fixture
-def visit(demo_rows: list[Row], tablet_cookie: dict[str, Any], adult_session_cookies: SessionCookies) -> Visit:
+def visit(demo_rows: list[Row], tablet_cookie: dict[str, Any], adult_session_cookies: SessionCookies,
+          learner_session_cookies: SessionCookies, leo_drafts: Callable[[], LeoDrafts]) -> Visit:
     """Everything a page recipe may need, bundled so recipes stay one-liners."""
-    return Visit(rows=demo_rows, tablet_cookie=tablet_cookie, session_cookies=adult_session_cookies)
+    return Visit(rows=demo_rows, tablet_cookie=tablet_cookie, session_cookies=adult_session_cookies,
+                 learner_cookies=learner_session_cookies, leo_drafts=leo_drafts)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -267,3 +445,27 @@ def test_tap_targets_are_big_enough(page: Page, visit: Visit, name: str) -> None
     assert counted > 0, f"no targets found on {page.url}: is the selector right?"
     small = _small_targets(page, selector, minimum)
     assert not small, f"{len(small)} target(s) under {minimum}x{minimum} px on {page.url}:\n  " + "\n  ".join(small)
+
+
+def test_bottom_bar_covers_nothing(page: Page, visit: Visit) -> None:
+    """Scrolled to the very end of every step, nothing is left under the fixed Back and Next bar,
+    at Leo's normal text size and at extra-large text (the bar grows with the text)."""
+    _learner_step("kind")(page, visit)
+    entry = visit.leo_drafts().filled
+    covered: list[str] = []
+    for key in STEP_KEYS:
+        page.goto(f"/experiences/{entry}/steps/{key}")
+        for text_class in ("", "text-extra-large"):
+            gap = page.evaluate(
+                """(cls) => {
+                    if (cls) { document.documentElement.classList.add(cls); }
+                    window.scrollTo(0, document.documentElement.scrollHeight);
+                    const bar = document.querySelector('.step-nav').getBoundingClientRect();
+                    const footer = document.querySelector('.site-footer').getBoundingClientRect();
+                    return bar.top - footer.bottom;
+                }""",
+                text_class,
+            )
+            if gap < 0:
+                covered.append(f"{key} {text_class or 'normal text'}: the footer ends {-gap:.0f}px under the bar")
+    assert not covered, "the bottom bar hides the end of the page:\n  " + "\n  ".join(covered)
