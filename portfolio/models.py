@@ -6,6 +6,7 @@ several schools that never see each other.
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
@@ -303,6 +304,8 @@ class Experience(Base):
     __tablename__ = "experiences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable across schools and installs, so an imported portfolio is recognised the second time.
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -436,3 +439,144 @@ class SchoolSymbol(Base):
     def reference(self) -> str:
         """How captions refer to this symbol (vocabulary words are referred to by key)."""
         return f"school:{self.id}"
+
+
+class PassportSection(str, enum.Enum):
+    """The sections of a communication passport, in the order the common UK templates use."""
+
+    ABOUT_ME = "about-me"
+    IMPORTANT_PEOPLE = "important-people"
+    HOW_I_COMMUNICATE = "how-i-communicate"
+    HOW_TO_HELP = "how-to-help"
+    OK_NOT_OK = "ok-not-ok"
+    MUST_KNOW = "must-know"
+    LIKES = "likes"
+    STRENGTHS = "strengths"
+    HELPS_AT_WORK = "helps-at-work"
+    HOPES = "hopes"
+
+    @property
+    def label(self) -> str:
+        return {
+            "about-me": "About me",
+            "important-people": "People who are important to me",
+            "how-i-communicate": "How I communicate",
+            "how-to-help": "How to help me communicate",
+            "ok-not-ok": "Signs that I am OK or not OK",
+            "must-know": "Things you must know about me",
+            "likes": "What I like and do not like",
+            "strengths": "My strengths",
+            "helps-at-work": "What helps me at work",
+            "hopes": "My hopes and dreams",
+        }[self.value]
+
+
+class StatementStatus(str, enum.Enum):
+    ACTIVE = "active"
+    SUGGESTED = "suggested"  # a parent's suggestion, waiting for staff
+    DECLINED = "declined"
+
+
+passport_evidence = Table(
+    "passport_evidence",
+    Base.metadata,
+    Column("statement_id", ForeignKey("passport_statements.id", ondelete="CASCADE"), primary_key=True),
+    Column("experience_id", ForeignKey("experiences.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class PassportStatement(Base):
+    """One first-person statement in a learner's communication passport ("I like animals")."""
+
+    __tablename__ = "passport_statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text, default="")
+    symbol: Mapped[str | None] = mapped_column(String(60))  # a vocabulary key or "school:<id>"
+    voice_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    help_level: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=StatementStatus.ACTIVE.value)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    voice: Mapped[MediaFile | None] = relationship(foreign_keys=[voice_id])
+    evidence: Mapped[list[Experience]] = relationship(
+        secondary=passport_evidence, order_by="Experience.start_date", backref="passport_statements"
+    )
+
+    @property
+    def section_enum(self) -> PassportSection:
+        return PassportSection(self.section)
+
+
+class PhotoConsent(Base):
+    """Where a learner's photos may be shown. Checked every time something leaves the school."""
+
+    __tablename__ = "photo_consents"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    in_school: Mapped[bool] = mapped_column(Boolean, default=True)
+    with_family: Mapped[bool] = mapped_column(Boolean, default=True)
+    outside_school: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class ShareLink(Base):
+    """A secret link to an "About me for my placement" page, for someone without an account."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    audience: Mapped[str] = mapped_column(String(200), default="")  # "Green Fingers Garden Centre"
+    sections: Mapped[list[str]] = mapped_column(JSON, default=list)
+    experience_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    accesses: Mapped[list[ShareAccess]] = relationship(
+        back_populates="link", cascade="all, delete-orphan", order_by="ShareAccess.at"
+    )
+
+
+class ShareAccess(Base):
+    """Every opening of a share link, so staff can see who looked and when."""
+
+    __tablename__ = "share_accesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    what: Mapped[str] = mapped_column(String(60), default="page")  # page, photo, voice
+    client: Mapped[str] = mapped_column(String(200), default="")  # user agent, cut short
+
+    link: Mapped[ShareLink] = relationship(back_populates="accesses")
+
+
+class ImportRecord(Base):
+    """A portable portfolio already imported here, so a second import of the same zip adds nothing."""
+
+    __tablename__ = "import_records"
+    __table_args__ = (UniqueConstraint("school_id", "export_uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    export_uid: Mapped[str] = mapped_column(String(36))
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

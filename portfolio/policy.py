@@ -93,6 +93,10 @@ def can_comment_on(actor: User, experience: Experience) -> bool:
     return actor.role_enum is Role.PARENT and can_view_experience(actor, experience)
 
 
+def is_parent_of(actor: User, learner: User) -> bool:
+    return actor.role_enum is Role.PARENT and any(child.id == learner.id for child in actor.children)
+
+
 def _same_school(_actor: User, _obj: Any) -> bool:
     return True  # the same-school check has already run
 
@@ -123,6 +127,20 @@ RULES: dict[str, Rule] = {
     "symbols.manage": Rule(roles=STAFF_ROLES),
     "school_symbol.view": Rule(roles=frozenset(Role), kind="school_symbol", relation=_same_school),
     "school_symbol.manage": Rule(roles=STAFF_ROLES, kind="school_symbol", relation=_same_school),
+    # The communication passport: the learner and their family read it; the learner and staff write it;
+    # parents suggest; staff accept suggestions and link evidence.
+    "passport.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
+    "passport.edit": Rule(
+        roles=frozenset({Role.LEARNER, Role.STAFF, Role.ADMIN}), kind="learner", relation=can_make_entry_for
+    ),
+    "passport.suggest": Rule(roles=frozenset({Role.PARENT}), kind="learner", relation=is_parent_of),
+    "passport.review": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    # Sharing outside school and photo consent are decided by the staff who support the learner.
+    "share.manage": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "consent.manage": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    # A portable portfolio: staff export their learners'; the careers leader imports into the school.
+    "portability.export": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "portability.import": Rule(roles=frozenset({Role.ADMIN})),
 }
 
 

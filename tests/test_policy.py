@@ -1,65 +1,20 @@
 """The access matrix: every route × every kind of person, and the route-coverage check."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
+from typing import Any
 
 import pytest
 from flask import Flask
 
+import tests
 from portfolio import policy
 from tests.conftest import sign_in_as
 from tests.factories import Entries, World
-
-ACTORS = ("anonymous", "learner", "other_learner", "ta", "other_ta", "parent", "other_parent", "admin",
-          "other_school_admin")
-
-
-@dataclass
-class Case:
-    endpoint: str
-    method: str
-    url: Callable[[World], str]
-    expected: dict[str, int]
-    data: Callable[[World], dict] = field(default=lambda w: {})
-
-
-def everyone(status: int, **overrides: int) -> dict[str, int]:
-    result = {actor: status for actor in ACTORS}
-    result.update(overrides)
-    return result
-
-
-SIGNED_IN_ONLY = dict(anonymous=302)
-STAFF_ONLY = everyone(403, anonymous=302, ta=200, other_ta=200, admin=200, other_school_admin=200)
-ADMIN_ONLY = everyone(403, anonymous=302, admin=200, other_school_admin=200)
-# Working with one learner: their own group's TA and the admin; another school's admin gets 404.
-SUPPORT = everyone(403, anonymous=302, ta=200, admin=200, other_school_admin=404)
-
-
-def support(status: int) -> dict[str, int]:
-    return {k: (status if v == 200 else v) for k, v in SUPPORT.items()}
-
-
-# A draft: the learner themselves, and the staff who support them.
-EDIT = SUPPORT | {"learner": 200}
-# A shared entry: also the learner's own parent.
-VIEW_SHARED = EDIT | {"parent": 200}
-
-
-def edit(status: int) -> dict[str, int]:
-    return {k: (status if v == 200 else v) for k, v in EDIT.items()}
-
-
-class WorldWithEntries:
-    """Lets a case's lambdas reach both the people (``w.learner``) and the entries (``w.draft``)."""
-
-    def __init__(self, world: World, entries: Entries) -> None:
-        self._world, self._entries = world, entries
-
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-        return getattr(self._entries if hasattr(self._entries, name) else self._world, name)
-
+from tests.policy_matrix import (
+    ACTORS, ADMIN_ONLY, EDIT, STAFF_ONLY, SUPPORT, VIEW_SHARED, Case, WorldWithEntries, edit, everyone, support,
+)
 
 CASES = [
     Case("auth.welcome", "GET", lambda w: "/", everyone(302, anonymous=200)),
@@ -150,6 +105,22 @@ CASES = [
 ]
 
 
+AREA_MODULES = [
+    importlib.import_module(f"tests.{info.name}")
+    for info in pkgutil.iter_modules(tests.__path__)
+    if info.name.startswith("policy_cases_")
+]
+CASES += [case for module in AREA_MODULES for case in module.CASES]
+
+
+def _area_objects(app: Flask, world: World, entries: Entries) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for module in AREA_MODULES:
+        if hasattr(module, "setup"):
+            extra.update(module.setup(app, world, entries))
+    return extra
+
+
 def test_every_route_is_guarded_or_listed_public(app: Flask) -> None:
     unguarded, wrongly_public = [], []
     for rule in app.url_map.iter_rules():
@@ -186,12 +157,12 @@ def test_access_matrix(app: Flask, world: World, entries: Entries, case: Case) -
     app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
     assert set(case.expected) == set(ACTORS)
     got = {}
+    both = WorldWithEntries(world, entries, _area_objects(app, world, entries))
     for actor in ACTORS:
         client = app.test_client()
         if actor != "anonymous":
             with app.app_context():
                 sign_in_as(client, getattr(world, actor))
-        both = WorldWithEntries(world, entries)
         response = client.open(case.url(both), method=case.method, data=case.data(both))
         got[actor] = response.status_code
         assert response.status_code < 500
