@@ -580,3 +580,133 @@ class ImportRecord(Base):
     learner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PfaArea(str, enum.Enum):
+    """The four Preparation for Adulthood outcomes every review from Year 9 looks at."""
+
+    EMPLOYMENT = "employment"
+    INDEPENDENT_LIVING = "independent_living"
+    COMMUNITY = "community"
+    HEALTH = "health"
+
+    @property
+    def label(self) -> str:
+        return {
+            "employment": "Employment",
+            "independent_living": "Independent living",
+            "community": "Friends, relationships and community",
+            "health": "Health",
+        }[self.value]
+
+    @property
+    def symbol(self) -> str:
+        return {"employment": "kind-placement", "independent_living": "home", "community": "people",
+                "health": "heart"}[self.value]
+
+
+class OptionKind(str, enum.Enum):
+    COLLEGE = "college"
+    INTERNSHIP = "internship"
+    APPRENTICESHIP = "apprenticeship"
+    VOLUNTEERING = "volunteering"
+    DAY_SERVICE = "day-service"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "college": "College course",
+            "internship": "Supported internship",
+            "apprenticeship": "Apprenticeship",
+            "volunteering": "Volunteering",
+            "day-service": "Day service",
+            "other": "Something else",
+        }[self.value]
+
+
+class StepStatus(str, enum.Enum):
+    TODO = "todo"
+    DOING = "doing"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {"todo": "Not started", "doing": "Started", "done": "Done"}[self.value]
+
+
+plan_option_experiences = Table(
+    "plan_option_experiences",
+    Base.metadata,
+    Column("option_id", ForeignKey("plan_options.id", ondelete="CASCADE"), primary_key=True),
+    Column("experience_id", ForeignKey("experiences.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class TransitionPlan(Base):
+    """One school year of a learner's transition plan. Earlier years are kept, so progress shows."""
+
+    __tablename__ = "transition_plans"
+    __table_args__ = (UniqueConstraint("learner_id", "year_group"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    year_group: Mapped[int] = mapped_column(Integer)  # 9 to 14 (Year 14 = the last year at college)
+    aspirations: Mapped[str] = mapped_column(Text, default="")
+    employment: Mapped[str] = mapped_column(Text, default="")
+    independent_living: Mapped[str] = mapped_column(Text, default="")
+    community: Mapped[str] = mapped_column(Text, default="")
+    health: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    options: Mapped[list[PlanOption]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanOption.id"
+    )
+    next_steps: Mapped[list[NextStep]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="NextStep.id"
+    )
+
+    def area_text(self, area: PfaArea) -> str:
+        return str(getattr(self, area.value))
+
+
+class PlanOption(Base):
+    """A route explored (a college course, an internship…), linked to the entries that explored it."""
+
+    __tablename__ = "plan_options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("transition_plans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[TransitionPlan] = relationship(back_populates="options")
+    experiences: Mapped[list[Experience]] = relationship(
+        secondary=plan_option_experiences, order_by="Experience.start_date"
+    )
+
+    @property
+    def kind_enum(self) -> OptionKind:
+        return OptionKind(self.kind)
+
+
+class NextStep(Base):
+    """Who does what by when."""
+
+    __tablename__ = "next_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("transition_plans.id", ondelete="CASCADE"), index=True)
+    who: Mapped[str] = mapped_column(String(120))
+    what: Mapped[str] = mapped_column(String(300))
+    by_when: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default=StepStatus.TODO.value)
+
+    plan: Mapped[TransitionPlan] = relationship(back_populates="next_steps")
+
+    @property
+    def status_enum(self) -> StepStatus:
+        return StepStatus(self.status)

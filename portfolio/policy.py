@@ -141,6 +141,9 @@ RULES: dict[str, Rule] = {
     # A portable portfolio: staff export their learners'; the careers leader imports into the school.
     "portability.export": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
     "portability.import": Rule(roles=frozenset({Role.ADMIN})),
+    # The transition plan: read by the learner, their family and their staff; written by staff.
+    "plan.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
+    "plan.edit": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
 }
 
 

@@ -25,6 +25,7 @@ from .conftest import (
     learner_card_sign_in,
     open_picture_check,
     person,
+    screenshot,
 )
 
 LEARNER_TARGET_PX = 64
@@ -278,6 +279,40 @@ def _family_child_with_entries(page: Page, visit: Visit) -> None:
     expect(page.locator("li.experience-card").first).to_be_visible()
 
 
+def _staff_plan(page: Page, visit: Visit) -> None:
+    """Priya opens Sam's plan and, the first time, fills in a year the way a TA would."""
+    _staff_learner("Priya Shah", "Sam Patel")(page, visit)
+    page.locator("#plan-link").click()
+    if page.locator("#save-words").count() == 0:
+        page.locator("#field-year-group").select_option("9")
+        page.locator("#start-year").click()
+        page.locator("#edit-words").click()
+        page.locator("#field-aspirations").fill("I want to work at a garden centre.")
+        page.locator("#save-words").click()
+        page.locator("#add-option-open").click()
+        page.locator("#field-option-title").fill("Horticulture course at Riverside College")
+        page.locator("#add-option").click()
+        page.locator("#add-step-open").click()
+        page.locator("#field-step-who").fill("Priya")
+        page.locator("#field-step-what").fill("Book a visit to the college")
+        page.locator("#add-step").click()
+    expect(page.locator("#plan-steps")).to_contain_text("Book a visit to the college")
+    screenshot(page, "plan-staff")
+
+
+def _learner_plan(page: Page, visit: Visit) -> None:
+    _learner_home("Sam Patel")(page, visit)
+    page.locator("#my-plan").click()
+    expect(page.locator("h1")).to_contain_text("transition plan")
+    screenshot(page, "plan-learner")
+
+
+def _family_plan(page: Page, visit: Visit) -> None:
+    _family_child(page, visit)
+    page.locator("#plan-link").click()
+    expect(page.locator("h1")).to_contain_text("transition plan")
+
+
 STEP_KEYS = ("kind", "place", "date", "photos", "did", "feeling", "skills", "job", "words", "voice", "send")
 
 
@@ -321,6 +356,9 @@ PAGES: dict[str, tuple[Recipe, bool]] = {
     "staff-edit-shared": (_staff_edit("Green Fingers"), False),
     "caption-symbol": (_caption_symbol, False),
     "school-symbols": (_school_symbols, False),
+    "plan-staff": (_staff_plan, False),
+    "plan-learner": (_learner_plan, True),
+    "plan-family": (_family_plan, False),
     "error-404": (_goto("/nope", status=404), False),
     "error-403": (_signed_in("Priya Shah", "/admin/", status=403), False),
     "error-unknown-card": (_unknown_card, False),
