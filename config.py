@@ -24,6 +24,7 @@ class Config:
     # Learners work slowly and with breaks, so their tablets stay signed in longer.
     LEARNER_IDLE_TIMEOUT = timedelta(minutes=_env_int("LEARNER_IDLE_TIMEOUT_MINUTES", 120))
     LOGIN_CARD_DAYS = _env_int("LOGIN_CARD_DAYS", 365)
+    REVIEW_AUDIO_DAYS = _env_int("REVIEW_AUDIO_DAYS", 120)  # how long a review pack's QR links play
     TRUSTED_TABLET_DAYS = _env_int("TRUSTED_TABLET_DAYS", 400)
     PICTURE_CHECK_TRIES = 3
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")

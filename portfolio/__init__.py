@@ -50,7 +50,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import auth_session, db, security, speech_service, storage, templating
     from .blueprints import (
-        admin, auth, experiences, family, learner, main, passport, plans, portability, sharing, speech, staff, symbols,
+        admin, auth, experiences, family, learner, main, passport, plans, portability, reviews, sharing, speech, staff,
+        symbols,
     )
     from .cli import register_commands
     from .extensions import csrf, htmx, limiter, login_manager
@@ -68,7 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in (
         main.bp, auth.bp, learner.bp, staff.bp, family.bp, admin.bp, speech.bp, experiences.bp, symbols.bp,
-        passport.bp, sharing.bp, portability.bp, plans.bp,
+        passport.bp, sharing.bp, portability.bp, plans.bp, reviews.bp,
     ):
         app.register_blueprint(blueprint)
     register_commands(app)

@@ -710,3 +710,55 @@ class NextStep(Base):
     @property
     def status_enum(self) -> StepStatus:
         return StepStatus(self.status)
+
+
+class ReviewStatus(str, enum.Enum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class ReviewPack(Base):
+    """An annual review "My views" pack for a date range.
+
+    While a draft it is built fresh from the entries, passport and plan, with staff's edits
+    and leave-outs applied. Finalising stores the whole document in ``snapshot`` (and copies
+    the photos it shows), so the dated pack never changes afterwards.
+    """
+
+    __tablename__ = "review_packs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    date_from: Mapped[date] = mapped_column(Date)
+    date_to: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default=ReviewStatus.DRAFT.value)
+    left_out: Mapped[list[int]] = mapped_column(JSON, default=list)  # experience ids
+    working: Mapped[str] = mapped_column(Text, default="")
+    not_working: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    media: Mapped[list[ReviewMedia]] = relationship(back_populates="pack", cascade="all, delete-orphan")
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == ReviewStatus.FINAL.value
+
+
+class ReviewMedia(Base):
+    """A photo or recording copied into a final pack, so later changes to the entry leave it intact."""
+
+    __tablename__ = "review_media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_id: Mapped[int] = mapped_column(ForeignKey("review_packs.id", ondelete="CASCADE"), index=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
+
+    pack: Mapped[ReviewPack] = relationship(back_populates="media")
+    media: Mapped[MediaFile] = relationship()

@@ -31,6 +31,14 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "speech.interface",
         "main.health",
         "main.about",
+        "reviews.audio",
+        # "About me" pages shared with an employer or college: the secret link is the permission,
+        # checked (valid, not expired, not revoked) by the sharing service on every request.
+        "sharing.shared_page",
+        "sharing.photo",
+        "sharing.voice",
+        "sharing.school_symbol",
+        "sharing.hear",
     }
 )
 
@@ -144,6 +152,10 @@ RULES: dict[str, Rule] = {
     # The transition plan: read by the learner, their family and their staff; written by staff.
     "plan.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
     "plan.edit": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    # Annual review packs: staff prepare and finalise; the learner and family read final packs
+    # (the service hides drafts from them).
+    "review.manage": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "review.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
 }
 
 

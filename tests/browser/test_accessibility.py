@@ -313,6 +313,33 @@ def _family_plan(page: Page, visit: Visit) -> None:
     expect(page.locator("h1")).to_contain_text("transition plan")
 
 
+def _review_draft(page: Page, visit: Visit) -> None:
+    """The careers leader makes a pack for Sam covering his demo entries."""
+    _staff_learner("Helen Carter", "Sam Patel")(page, visit)
+    page.locator("#reviews-link").click()
+    # Earlier packs here may be final already, which moves the default start date on.
+    page.locator("#field-date_from").fill("2025-01-01")
+    page.locator("#make-pack").click()
+    expect(page.locator("h1")).to_contain_text("My views")
+    expect(page.locator(".review-entry").first).to_be_visible()
+    screenshot(page, "review-draft")
+
+
+def _review_final_for_family(page: Page, visit: Visit) -> None:
+    _review_draft(page, visit)
+    page.locator("#field-questions").fill("Can I do a catering course at college?")
+    page.locator("#save-pack").click()
+    page.locator("#finalise-pack").click()
+    expect(page.locator("body")).to_contain_text("Final on")
+    page.context.clear_cookies()
+    visit.sign_in(page, "Nina Patel")
+    page.locator("a.button", has_text="Sam Patel").click()
+    page.locator("a[id^=final-pack-]").last.click()
+    expect(page.locator("body")).to_contain_text("Can I do a catering course at college?")
+    expect(page.locator(".review-photo").first).to_be_visible()
+    screenshot(page, "review-final-family")
+
+
 STEP_KEYS = ("kind", "place", "date", "photos", "did", "feeling", "skills", "job", "words", "voice", "send")
 
 
@@ -359,6 +386,8 @@ PAGES: dict[str, tuple[Recipe, bool]] = {
     "plan-staff": (_staff_plan, False),
     "plan-learner": (_learner_plan, True),
     "plan-family": (_family_plan, False),
+    "review-draft": (_review_draft, False),
+    "review-final-family": (_review_final_for_family, False),
     "error-404": (_goto("/nope", status=404), False),
     "error-403": (_signed_in("Priya Shah", "/admin/", status=403), False),
     "error-unknown-card": (_unknown_card, False),
