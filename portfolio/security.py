@@ -44,7 +44,7 @@ def _headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers["Permissions-Policy"] = "camera=(self), microphone=(self), geolocation=()"
     if not request.path.startswith("/static/"):
         # Pages carry children's personal data: never keep them in shared caches.

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import comments, db, experiences, hx, media, policy, vocabulary
+from .. import comments, consent, db, experiences, hx, media, policy, vocabulary
 from ..experiences import ExperienceError
 from ..models import Experience, ExperienceStatus, HelpLevel, Role, TagScheme, User
 from ..photos import PhotoRefused, ingest_photo
@@ -281,18 +281,26 @@ def sent(experience: Experience):
                            checker=experiences.checker_for(experience.learner))
 
 
+def _photos_allowed(experience: Experience) -> bool:
+    """Families see photos only with consent to share them with the family; staff and the learner always do."""
+    if current_user.role != Role.PARENT.value:
+        return True
+    return consent.allows(db.session(), experience.learner, consent.ConsentUse.WITH_FAMILY)
+
+
 @bp.get("/<int:experience_id>")
 @policy.guard("experience.view", arg="experience_id")
 def show(experience: Experience):
     return render_template("experiences/show.html", experience=experience,
                            comments=comments.visible_to(current_user, experience),
-                           size="learner" if _is_learner() else "standard")
+                           size="learner" if _is_learner() else "standard",
+                           show_photos=_photos_allowed(experience))
 
 
 @bp.get("/<int:experience_id>/photos/<int:photo_id>/<size>")
 @policy.guard("experience.view", arg="experience_id")
 def photo(experience: Experience, photo_id: int, size: str):
-    if size not in {"display", "thumb"}:
+    if size not in {"display", "thumb"} or not _photos_allowed(experience):
         abort(404)
     try:
         found = experiences.find_photo(experience, photo_id)
@@ -389,6 +397,7 @@ def add_comment(experience: Experience):
         dbs.rollback()
         return render_template("experiences/show.html", experience=experience, size="standard",
                                comments=comments.visible_to(current_user, experience),
+                               show_photos=_photos_allowed(experience),
                                comment_error=problem.message,
                                comment_text=request.form.get("text", "")), 400
     dbs.commit()

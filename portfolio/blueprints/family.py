@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from .. import annual_review, db, experiences, policy
+from .. import annual_review, consent, db, experiences, policy
 from ..models import ExperienceStatus, User
 
 bp = Blueprint("family", __name__, url_prefix="/family")
@@ -21,4 +21,6 @@ def home():
 def child(learner: User):
     shared = experiences.portfolio(db.session(), learner, statuses=[ExperienceStatus.SHARED])
     final_packs = [p for p in annual_review.packs_for(db.session(), learner) if p.is_final]
-    return render_template("family/child.html", learner=learner, entries=shared, final_packs=final_packs)
+    show_photos = consent.allows(db.session(), learner, consent.ConsentUse.WITH_FAMILY)
+    return render_template("family/child.html", learner=learner, entries=shared, final_packs=final_packs,
+                           show_photos=show_photos)

@@ -427,3 +427,23 @@ def test_sent_page_only_for_entries_waiting_to_be_checked(no_csrf: Flask, world:
         response = learner.get(f"/experiences/{entry.id}/sent")
         assert response.status_code == 302
         assert response.headers["Location"].endswith(f"/experiences/{entry.id}")
+
+
+def test_family_sees_photos_only_with_consent(no_csrf: Flask, world: World, entries: Entries) -> None:
+    from portfolio import consent
+
+    photo_url = f"/experiences/{entries.shared.id}/photos/{entries.photo_id}/thumb"
+    parent = _as(no_csrf, world.parent)
+    assert parent.get(photo_url).status_code == 200  # consent with family is given by default
+    with no_csrf.app_context():
+        learner = db.session().get(User, world.learner.id)
+        staff = db.session().get(User, world.ta.id)
+        consent.set_consent(db.session(), learner, staff,
+                            consent.ConsentAnswers(in_school=True, with_family=False, outside_school=False))
+        db.session().commit()
+    assert parent.get(photo_url).status_code == 404
+    for page in (f"/experiences/{entries.shared.id}", f"/family/learners/{world.learner.id}"):
+        assert photo_url.rsplit("/", 1)[0] not in parent.get(page).get_data(as_text=True)
+    # staff and the learner still see the photo, so entries can be checked
+    assert _as(no_csrf, world.ta).get(photo_url).status_code == 200
+    assert _as(no_csrf, world.learner).get(photo_url).status_code == 200
