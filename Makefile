@@ -16,8 +16,8 @@ setup: $(VENV)/.installed
 
 # Chromium drives the browser tests; espeak-ng is the speech engine. Debian packages, so root installs them.
 system-deps:
-	@if command -v chromium >/dev/null && command -v espeak-ng >/dev/null; then :; \
-	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium espeak-ng; fi
+	@if command -v chromium >/dev/null && command -v espeak-ng >/dev/null && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
+	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium espeak-ng fonts-dejavu-core; fi
 
 run: setup
 	-@command -v espeak-ng >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng) \

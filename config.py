@@ -37,6 +37,7 @@ class Config:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     MAX_PHOTO_BYTES = 20 * 1024 * 1024
     MAX_VOICE_SECONDS = 60
+    PORTABLE_MAX_UPLOAD_BYTES = _env_int("PORTABLE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)  # a portfolio zip
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT")  # default: the instance folder's media/ directory
     SPEECH_ENABLED = os.environ.get("SPEECH_ENABLED", "1") == "1"
     SPEECH_RATE = _env_int("SPEECH_RATE", 160)
