@@ -32,6 +32,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Only write the cookie when the session changes: a re-sent copy from a request already in flight
+    # (a picture still loading) would otherwise overwrite what a form has just stored.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a tablet all morning must still submit
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024

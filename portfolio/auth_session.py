@@ -46,6 +46,14 @@ def idle_limit(user: User) -> timedelta:
 LAST_SEEN_GRANULARITY = 30
 
 
+# Pictures and sounds a page loads by itself: they neither count as activity nor write the
+# session cookie, so they cannot race the page's own form posts.
+PASSIVE_ENDPOINTS = frozenset({
+    "static", "experiences.photo", "experiences.voice", "experiences.comment_voice", "symbols.image",
+    "speech.private", "speech.interface", "reviews.pack_media", "passport.voice",
+})
+
+
 def _enforce_idle_timeout() -> None:
     if request.endpoint == "static" or not current_user.is_authenticated:
         return
@@ -54,6 +62,8 @@ def _enforce_idle_timeout() -> None:
     if now - last_seen > idle_limit(current_user).total_seconds():
         sign_out()
         session["timed_out"] = True
+        return
+    if request.endpoint in PASSIVE_ENDPOINTS:
         return
     if now - last_seen >= LAST_SEEN_GRANULARITY or "last_seen" not in session:
         session["last_seen"] = now

@@ -447,3 +447,20 @@ def test_family_sees_photos_only_with_consent(no_csrf: Flask, world: World, entr
     # staff and the learner still see the photo, so entries can be checked
     assert _as(no_csrf, world.ta).get(photo_url).status_code == 200
     assert _as(no_csrf, world.learner).get(photo_url).status_code == 200
+
+
+def test_pictures_a_page_loads_never_rewrite_the_session(no_csrf: Flask, world: World, entries: Entries) -> None:
+    import time
+
+    client = _as(no_csrf, world.learner)
+    client.get("/me/")  # the first request completes the session as a real sign-in leaves it
+    with client.session_transaction() as session:
+        session["last_seen"] = time.time() - 60
+    photo = client.get(f"/experiences/{entries.shared.id}/photos/{entries.photo_id}/thumb")
+    assert photo.status_code == 200 and "Set-Cookie" not in photo.headers
+    page = client.get("/me/")
+    assert page.status_code == 200 and "Set-Cookie" in page.headers  # real activity refreshes it
+    with client.session_transaction() as session:
+        session["last_seen"] = time.time() - no_csrf.config["LEARNER_IDLE_TIMEOUT"].total_seconds() - 5
+    # an idle session still ends, even if the first thing asked for is a picture
+    assert client.get(f"/experiences/{entries.shared.id}/photos/{entries.photo_id}/thumb").status_code == 302

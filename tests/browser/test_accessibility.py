@@ -331,6 +331,7 @@ def _review_final_for_family(page: Page, visit: Visit) -> None:
     page.locator("#save-pack").click()
     page.locator("#finalise-pack").click()
     expect(page.locator("body")).to_contain_text("Final on")
+    page.wait_for_load_state("networkidle")  # no request still in flight can bring Helen's cookie back
     page.context.clear_cookies()
     visit.sign_in(page, "Nina Patel")
     page.locator("a.button", has_text="Sam Patel").click()

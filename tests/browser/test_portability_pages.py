@@ -31,7 +31,9 @@ def sam_zip(browser: Browser, playwright: Playwright, live_server: LiveServer,
             adult_session_cookies: SessionCookies, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Priya saves Sam's portfolio the way the button does (a POST with her CSRF token); returns the zip."""
     with live_server.app.app_context():
-        sam = db.session().scalars(select(User).where(User.display_name == "Sam Patel")).one()
+        priya = db.session().scalars(select(User).where(User.display_name == "Priya Shah")).one()
+        sam = db.session().scalars(select(User).where(User.display_name == "Sam Patel",
+                                                      User.school_id == priya.school_id)).one()
         sam_id = sam.id
     ctx = ipad_context(browser, playwright, live_server.url)
     try:

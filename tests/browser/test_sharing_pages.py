@@ -112,8 +112,10 @@ def test_an_expired_link_gets_the_friendly_page(browser: Browser, playwright: Pl
 
     with live_server.app.app_context():
         session = db.session()
-        sam = session.scalars(select(User).where(User.display_name == "Sam Patel")).one()
         helper = session.scalars(select(User).where(User.display_name == "Priya Shah")).one()
+        # Another browser test imports Sam's portfolio into a second school, so pick Priya's Sam.
+        sam = session.scalars(select(User).where(User.display_name == "Sam Patel",
+                                                 User.school_id == helper.school_id)).one()
         entry_ids = [entry.id for entry in sharing.shareable_experiences(session, sam)]
         issued = sharing.create_link(session, sam, helper, audience="An old placement", sections=[],
                                      experience_ids=entry_ids[:1])
