@@ -138,8 +138,8 @@
     box.setAttribute("data-ready", "1");
     if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
     box.hidden = false;
-    var fallback = box.parentNode.querySelector("form[data-no-recorder]");
-    if (fallback) { fallback.hidden = true; }
+    var fallback = box.parentNode.querySelector("form[data-no-recorder], [data-no-recorder]");
+    if (fallback && !box.getAttribute("data-fill-input")) { fallback.hidden = true; }
     var state = box.querySelector(".recorder-state");
     var timeText = box.querySelector("[data-time]");
     var limit = parseInt(box.getAttribute("data-max-seconds"), 10) || 60;
@@ -208,10 +208,21 @@
     });
     buttons.keep.addEventListener("click", function () {
       if (!blob) { return; }
+      var type = blob.type.indexOf("mp4") >= 0 ? "m4a" : "webm";
+      var fill = box.getAttribute("data-fill-input");
+      if (fill) {
+        // Part of a bigger form (a parent's comment): the recording goes with the form's Send.
+        var input = document.getElementById(fill);
+        var files = new DataTransfer();
+        files.items.add(new File([blob], "voice." + type, { type: blob.type }));
+        input.files = files.files;
+        say("Your message is ready. Tap Send to send it, or Redo.");
+        enable(["play", "redo"]);
+        return;
+      }
       enable([]);
       say("Saving your voice…");
       var data = new FormData();
-      var type = blob.type.indexOf("mp4") >= 0 ? "m4a" : "webm";
       data.append("voice", blob, "voice." + type);
       var token = document.querySelector("input[name=csrf_token]");
       fetch(box.getAttribute("data-upload"), {
