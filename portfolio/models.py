@@ -626,13 +626,13 @@ class OptionKind(str, enum.Enum):
 
 
 class StepStatus(str, enum.Enum):
-    TODO = "todo"
+    PLANNED = "planned"
     DOING = "doing"
     DONE = "done"
 
     @property
     def label(self) -> str:
-        return {"todo": "Not started", "doing": "Started", "done": "Done"}[self.value]
+        return {"planned": "Not started", "doing": "Started", "done": "Done"}[self.value]
 
 
 plan_option_experiences = Table(
@@ -703,7 +703,7 @@ class NextStep(Base):
     who: Mapped[str] = mapped_column(String(120))
     what: Mapped[str] = mapped_column(String(300))
     by_when: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default=StepStatus.TODO.value)
+    status: Mapped[str] = mapped_column(String(10), default=StepStatus.PLANNED.value)
 
     plan: Mapped[TransitionPlan] = relationship(back_populates="next_steps")
 

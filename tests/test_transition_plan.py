@@ -62,7 +62,7 @@ def test_next_steps_who_what_by_when_and_status(session, world: World) -> None: 
     plan = transition_plan.start_year(session, _learner(session, world), 12)
     step = transition_plan.add_next_step(plan, "Nina", "Visit the college", "2027-03-01")
     session.flush()
-    assert (step.by_when, step.status) == (date(2027, 3, 1), "todo")
+    assert (step.by_when, step.status) == (date(2027, 3, 1), "planned")
     transition_plan.set_step_status(plan, step.id, "done")
     assert step.status_enum.label == "Done"
     for who, what, when in (("", "x", ""), ("x", "y", "soon")):
