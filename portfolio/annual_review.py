@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import experiences, vocabulary
+from .errors import KindError
 from .experiences import clean_text
 from .models import (
     Experience, ExperienceStatus, HelpLevel, MediaFile, PassportSection, PassportStatement, PfaArea, ReviewMedia,
@@ -31,10 +32,8 @@ MAX_TEXT = 3000
 _AUDIO_SALT = "review-audio"
 
 
-class ReviewError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ReviewError(KindError):
+    """A refusal with a kind sentence to show."""
 
 
 def default_range(dbs: Session, learner: User, today: date | None = None) -> tuple[date, date]:
@@ -165,19 +164,18 @@ def build(dbs: Session, pack: ReviewPack) -> dict[str, Any]:
     }
 
 
-def media_ids(document: dict[str, Any]) -> set[int]:
-    """Every photo and recording the document shows, so routes serve nothing else."""
-    found: set[int] = set()
-    for item in document["done"]:
-        if item["left_out"]:
-            continue
-        if item["photo"]:
-            found.add(item["photo"]["media"])
-        if item["voice"]:
-            found.add(item["voice"])
+def recording_ids(document: dict[str, Any]) -> set[int]:
+    """The learner's recordings the document shows: what the QR codes on paper point to."""
+    found = {item["voice"] for item in document["done"] if item["voice"] and not item["left_out"]}
     for group in ("liked", "important"):
         found.update(s["voice"] for s in document[group] if s.get("voice"))
     return found
+
+
+def media_ids(document: dict[str, Any]) -> set[int]:
+    """Every photo and recording the document shows, so routes serve nothing else."""
+    photos = {item["photo"]["media"] for item in document["done"] if item["photo"] and not item["left_out"]}
+    return photos | recording_ids(document)
 
 
 def finalise(dbs: Session, store: MediaStore, pack: ReviewPack, actor: User) -> list[str]:

@@ -5,6 +5,7 @@ message from home is right to put in front of a young person without a word from
 """
 from __future__ import annotations
 
+from .errors import KindError
 from .experiences import clean_text
 from .models import Experience, FamilyComment, MediaFile, Role, User, utcnow
 from .storage import media_store
@@ -13,10 +14,8 @@ from .voice import ingest_voice
 MAX_COMMENT = 500
 
 
-class CommentError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CommentError(KindError):
+    """A refusal with a kind sentence to show."""
 
 
 def add(dbs, experience: Experience, author: User, text: str, voice_data: bytes = b"",  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ another tab's work: toggling a symbol names the symbol, moving a photo names the
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from . import vocabulary
+from .errors import KindError
 from .models import (
     Experience,
     ExperienceKind,
@@ -39,12 +40,8 @@ MAX_PLACE = 120
 MAX_NOTE = 1000
 
 
-class ExperienceError(ValueError):
+class ExperienceError(KindError):
     """A change that cannot be made, with a kind sentence to show."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -499,6 +496,3 @@ def parse_id(value: str | None) -> int | None:
     except ValueError:
         return None
 
-
-def form_flag(form: Mapping[str, str], name: str) -> bool:
-    return form.get(name) in {"1", "on", "true", "yes"}

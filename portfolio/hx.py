@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, make_response, redirect, render_template, request
+from flask import Response, make_response, redirect, render_template
 
 from .extensions import htmx
 

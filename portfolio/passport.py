@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import experiences, school_symbols, symbols, vocabulary
+from .errors import KindError
 from .models import (
     Experience, HelpLevel, MediaFile, PassportSection, PassportStatement, Role, StatementStatus, User,
 )
@@ -30,12 +31,8 @@ MAX_TEXT = 200
 MAX_PER_SECTION = 30
 
 
-class PassportError(ValueError):
+class PassportError(KindError):
     """A change that cannot be made, with a kind sentence to show."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
+from portfolio.errors import KindError
 from portfolio.storage import MediaStore, new_key
 
 __all__ = [
@@ -60,12 +61,8 @@ TRUNCATED = "This photo did not finish uploading. Please try again."
 EMPTY = "This photo is empty. Please choose it again."
 
 
-class PhotoRefused(ValueError):
+class PhotoRefused(KindError):
     """An upload that cannot become a photo; ``message`` is safe to show to the learner."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Callable, Literal, TypeVar
 
-from flask import abort, request, redirect, url_for
+from flask import abort, request, url_for
 from flask_login import current_user
 
 from . import db

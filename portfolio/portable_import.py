@@ -254,7 +254,8 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> 
                 chunks.append(chunk)
     except ImportRefused:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    # Compression methods were checked when the archive was listed, so only damage is left here.
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise ImportRefused(DAMAGED, f"{info.filename!r}: {exc}") from exc
     if got != info.file_size:
         raise ImportRefused(DAMAGED, f"{info.filename!r} gave {got} of {info.file_size} bytes")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import vocabulary
+from .errors import KindError
 from .models import MediaFile, SchoolSymbol, User
 from .photos import ingest_photo
 from .storage import MediaStore
@@ -18,10 +19,8 @@ MAX_SYMBOL_BYTES = 5 * 1024 * 1024
 REFERENCE_PREFIX = "school:"
 
 
-class SymbolError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class SymbolError(KindError):
+    """A refusal with a kind sentence to show."""
 
 
 def in_school(dbs: Session, school_id: int) -> list[SchoolSymbol]:

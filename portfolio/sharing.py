@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import consent, experiences
+from .errors import KindError
 from .consent import ConsentUse
 from .models import (
     Experience,
@@ -61,12 +62,8 @@ SECTION_SYMBOLS: dict[PassportSection, str] = {
 }
 
 
-class ShareError(ValueError):
+class ShareError(KindError):
     """A link that cannot be made as asked, with a kind sentence to show."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class LinkState(enum.Enum):

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .errors import KindError
 from .experiences import clean_line, clean_text
 from .models import (
     Experience, NextStep, OptionKind, PfaArea, PlanOption, StepStatus, TransitionPlan, User,
@@ -20,10 +21,8 @@ YEAR_GROUPS: tuple[int, ...] = (9, 10, 11, 12, 13, 14)
 MAX_TEXT = 2000
 
 
-class PlanError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class PlanError(KindError):
+    """A refusal with a kind sentence to show."""
 
 
 def year_label(year_group: int) -> str:

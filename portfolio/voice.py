@@ -29,6 +29,7 @@ from av.audio.frame import AudioFrame
 from av.audio.stream import AudioStream
 from av.container import OutputContainer
 
+from portfolio.errors import KindError
 from portfolio.storage import MediaStore, new_key
 
 __all__ = ["StoredVoice", "VoiceRefused", "ingest_voice"]
@@ -51,12 +52,8 @@ NOT_PLAYABLE = "This is not a voice recording we can play. Please record again."
 EMPTY = "The recording is empty. Please record again."
 
 
-class VoiceRefused(ValueError):
+class VoiceRefused(KindError):
     """An upload that cannot become a voice recording; ``message`` is safe to show to the learner."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from .. import comments, consent, db, experiences, hx, media, policy, vocabulary
+from ..errors import KindError
 from ..experiences import ExperienceError
 from ..models import Experience, ExperienceStatus, HelpLevel, Role, TagScheme, User
-from ..photos import PhotoRefused, ingest_photo
+from ..photos import ingest_photo
 from ..storage import media_store
-from ..voice import VoiceRefused, ingest_voice
+from ..voice import ingest_voice
 
 bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 
@@ -179,7 +180,7 @@ def _ingest_each(files: list, ingest: Callable[[bytes], None]) -> str | None:
     for upload in files:
         try:
             ingest(upload.read())
-        except (PhotoRefused, VoiceRefused, ExperienceError) as refused:
+        except KindError as refused:
             problem = problem or refused.message
     return problem
 
@@ -393,7 +394,7 @@ def add_comment(experience: Experience):
     try:
         comments.add(dbs, experience, current_user, request.form.get("text", ""), data,
                      max_seconds=current_app.config["MAX_VOICE_SECONDS"])
-    except (comments.CommentError, VoiceRefused) as problem:
+    except KindError as problem:
         dbs.rollback()
         return render_template("experiences/show.html", experience=experience, size="standard",
                                comments=comments.visible_to(current_user, experience),

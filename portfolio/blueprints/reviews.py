@@ -33,12 +33,10 @@ def _audio_links(pack: ReviewPack, document: dict) -> dict[int, tuple[str, str]]
     if not pack.is_final:
         return {}
     links = {}
-    for media_id in sorted(annual_review.media_ids(document)):
-        if any(item["voice"] == media_id for item in document["done"]) or any(
-                s.get("voice") == media_id for g in ("liked", "important") for s in document[g]):
-            token = annual_review.audio_token(current_app.config["SECRET_KEY"], pack, media_id)
-            link = url_for("reviews.audio", token=token, _external=True)
-            links[media_id] = (link, segno.make(link, error="m").png_data_uri(scale=3, border=2))
+    for media_id in sorted(annual_review.recording_ids(document)):
+        token = annual_review.audio_token(current_app.config["SECRET_KEY"], pack, media_id)
+        link = url_for("reviews.audio", token=token, _external=True)
+        links[media_id] = (link, segno.make(link, error="m").png_data_uri(scale=3, border=2))
     return links
 
 

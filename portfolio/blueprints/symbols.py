@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .. import db, media, policy, school_symbols
 from ..models import SchoolSymbol
-from ..photos import PhotoRefused
+from ..errors import KindError
 from ..storage import media_store
 
 bp = Blueprint("symbols", __name__, url_prefix="/symbols")
@@ -25,7 +25,7 @@ def manage():
                 raise school_symbols.SymbolError("Please choose a picture (PNG or JPEG).")
             _symbol, unused = school_symbols.upload(dbs, media_store(), current_user.school_id, word,
                                                    upload.read(), current_user)
-        except (school_symbols.SymbolError, PhotoRefused) as problem:
+        except KindError as problem:
             dbs.rollback()
             error = problem.message
         else:
