@@ -27,7 +27,10 @@ class Config:
     REVIEW_AUDIO_DAYS = _env_int("REVIEW_AUDIO_DAYS", 120)  # how long a review pack's QR links play
     TRUSTED_TABLET_DAYS = _env_int("TRUSTED_TABLET_DAYS", 400)
     PICTURE_CHECK_TRIES = 3
+    # Per account for passwords and per school tablet for cards (see portfolio/rate_limits.py),
+    # plus a looser limit per address, which a whole school may share.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "120 per minute;1000 per hour")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
@@ -44,6 +47,9 @@ class Config:
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT")  # default: the instance folder's media/ directory
     SPEECH_ENABLED = os.environ.get("SPEECH_ENABLED", "1") == "1"
     SPEECH_RATE = _env_int("SPEECH_RATE", 160)
+    # Tapping words to hear them: generous for a learner tapping round a page, but it bounds
+    # how much new audio one session can make the server synthesise and store.
+    TAP_SPEECH_RATE_LIMIT = os.environ.get("TAP_SPEECH_RATE_LIMIT", "60 per minute;600 per hour")
 
 
 class TestConfig(Config):

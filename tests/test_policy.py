@@ -30,6 +30,7 @@ CASES = [
     Case("main.health", "GET", lambda w: "/health", everyone(200)),
     Case("speech.interface", "GET", lambda w: "/speech/ui/forged-token", everyone(404)),
     Case("speech.private", "GET", lambda w: "/speech/private/forged-token", everyone(404, anonymous=302)),
+    Case("speech.tap", "GET", lambda w: "/speech/tap?t=Oak%20class", everyone(200, anonymous=302)),
     Case("learner.home", "GET", lambda w: "/me/", everyone(403, anonymous=302, learner=200, other_learner=200)),
     Case("staff.home", "GET", lambda w: "/staff/", STAFF_ONLY),
     Case("staff.tablet", "GET", lambda w: "/staff/tablet", STAFF_ONLY),

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, render_template, request, session, url_for
 from flask_login import current_user
 
-from .. import accounts, cards, db, policy, tablets
+from .. import accounts, cards, db, policy, rate_limits, tablets
 from ..auth_session import home_for, sign_in, sign_out
 from ..extensions import limiter
 from ..hx import redirect_to
@@ -16,10 +16,6 @@ from ..models import TrustedTablet
 bp = Blueprint("auth", __name__)
 
 FAILED_SIGN_IN = "Those details did not work. Check your email and password and try again."
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def safe_next(target: str | None) -> str | None:
@@ -46,7 +42,8 @@ def welcome():
 
 @bp.route("/login", methods=["GET", "POST"])
 @policy.public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(rate_limits.sign_in_limit, key_func=rate_limits.per_account, methods=["POST"])
+@limiter.limit(rate_limits.address_limit, methods=["POST"])
 def login():
     next_url = safe_next(request.values.get("next"))
     error = None
@@ -123,7 +120,7 @@ def _start_check(lookup: cards.CardLookup, tablet_school_id: int):
 
 @bp.get("/card/<token>")
 @policy.public
-@limiter.limit(_login_limit)
+@limiter.limit(rate_limits.sign_in_limit, key_func=rate_limits.per_tablet)
 @on_school_tablet
 def card(tablet: TrustedTablet, token: str):
     return _start_check(cards.find_by_token(db.session(), token[:200]), tablet.school_id)
@@ -131,7 +128,7 @@ def card(tablet: TrustedTablet, token: str):
 
 @bp.route("/code", methods=["GET", "POST"])
 @policy.public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(rate_limits.sign_in_limit, key_func=rate_limits.per_tablet, methods=["POST"])
 @on_school_tablet
 def code(tablet: TrustedTablet):
     if request.method == "POST":
@@ -145,7 +142,7 @@ def code(tablet: TrustedTablet):
 
 @bp.route("/card/check", methods=["GET", "POST"])
 @policy.public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(rate_limits.sign_in_limit, key_func=rate_limits.per_tablet, methods=["POST"])
 @on_school_tablet
 def card_check(tablet: TrustedTablet):
     lookup = cards.find_by_id(db.session(), session.get("pending_card"))

@@ -22,21 +22,56 @@
     window.speechSynthesis.speak(utterance);
   }
 
-  function play(button) {
-    var text = button.getAttribute("data-say") || "";
-    var src = button.getAttribute("data-src");
+  // Speak ``text``: the server's MP3 at ``src`` when there is one, else the device's voice.
+  // ``marker`` (a Hear button, or the words tapped) shows that it is speaking.
+  function speak(text, src, marker) {
     if (current) { current.audio.pause(); reset(current.button); }
-    button.setAttribute("data-state", "playing");
-    if (!src) { browserVoice(text, button); return; }
+    marker.setAttribute("data-state", "playing");
+    if (!src) { browserVoice(text, marker); return; }
     var audio = new Audio(src);
-    current = { audio: audio, button: button };
+    current = { audio: audio, button: marker };
     audio.addEventListener("playing", function () {
       document.body.setAttribute("data-audio-playing", audio.currentSrc);
     });
-    audio.addEventListener("ended", function () { reset(button); });
-    audio.addEventListener("error", function () { browserVoice(text, button); });
+    audio.addEventListener("ended", function () { reset(marker); });
+    audio.addEventListener("error", function () { browserVoice(text, marker); });
     var started = audio.play();
-    if (started && started.catch) { started.catch(function () { browserVoice(text, button); }); }
+    if (started && started.catch) { started.catch(function () { browserVoice(text, marker); }); }
+  }
+
+  function play(button) {
+    speak(button.getAttribute("data-say") || "", button.getAttribute("data-src"), button);
+  }
+
+  // Any other words on a page can be heard by tapping them. Controls keep their own job
+  // (each has a Hear button beside it), and selecting text to copy it says nothing.
+  var NOT_TAPPABLE = "a, button, input, select, textarea, option, summary, audio, video, [contenteditable], .hear";
+  var WORD_BLOCKS = "p, li, dt, dd, td, th, h1, h2, h3, h4, h5, h6, legend, label, figcaption, caption, blockquote";
+
+  function hasOwnWords(element) {
+    for (var node = element.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === 3 && node.nodeValue.trim()) { return true; }
+    }
+    return false;
+  }
+
+  function wordsOf(block) {
+    var copy = block.cloneNode(true);
+    copy.querySelectorAll(".hear, .visually-hidden, [aria-hidden=true], script, style").forEach(function (n) { n.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function tapToHear(event) {
+    var target = event.target;
+    if (!target || target.nodeType !== 1 || target.closest(NOT_TAPPABLE) || !hasOwnWords(target)) { return false; }
+    var selection = window.getSelection && window.getSelection();
+    if (selection && !selection.isCollapsed && selection.toString().trim()) { return false; }
+    var block = target.closest(WORD_BLOCKS) || target;
+    var text = wordsOf(block);
+    if (!text) { return false; }
+    var base = document.body.getAttribute("data-tap-speech");
+    speak(text, base ? base + "?t=" + encodeURIComponent(text.slice(0, 600)) : null, block);
+    return true;
   }
 
   function playRecording(button) {
@@ -60,7 +95,8 @@
     var recording = event.target.closest("button.play-recording");
     if (recording) { event.preventDefault(); playRecording(recording); return; }
     var print = event.target.closest("#print-button");
-    if (print) { window.print(); }
+    if (print) { window.print(); return; }
+    tapToHear(event);
   });
 
   // After an htmx swap, tell screen-reader users what happened and move focus sensibly. With

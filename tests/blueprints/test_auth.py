@@ -64,6 +64,34 @@ def test_brute_force_is_rate_limited(client: FlaskClient, world: World) -> None:
     assert "Please wait a moment" in page.get_data(as_text=True)
 
 
+def test_sign_in_limits_count_per_account_not_per_school_address(app: Flask, world: World) -> None:
+    """A whole staff room signs in from one address at 8.45; only repeated guessing is held up."""
+    client = app.test_client()
+    adults = [world.ta, world.other_ta, world.parent, world.other_parent, world.admin, world.other_school_admin]
+    for _ in range(2):  # each adult mistypes once, all from the same address
+        assert [login(client, person.email, "typo").status_code for person in adults] == [401] * len(adults)
+    assert [login(client, person.email, PASSWORD).status_code for person in adults[:3]] == [302] * 3
+
+
+def test_sign_in_address_limit_stops_one_machine_trying_many_accounts(app: Flask, world: World) -> None:
+    app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "8 per minute"
+    client = app.test_client()
+    statuses = [login(client, f"guess{i}@example.org", "x").status_code for i in range(9)]
+    assert statuses == [401] * 8 + [429]
+
+
+def test_card_sign_in_limits_count_per_school_tablet(app: Flask, world: World) -> None:
+    """Tablets in one classroom share an address; a tablet typing wrong codes slows only itself."""
+    busy, other = app.test_client(), app.test_client()
+    enrol_tablet(app, busy, world.ta)
+    enrol_tablet(app, other, world.ta)
+    token = csrf_token(busy, "/code")
+    statuses = [busy.post("/code", data={"code": "ZZZZZZ", "csrf_token": token}).status_code for _ in range(6)]
+    assert statuses == [404] * 5 + [429]
+    answer = other.post("/code", data={"code": world.card_code, "csrf_token": csrf_token(other, "/code")})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/card/check"
+
+
 def test_login_without_csrf_token_is_refused_kindly(client: FlaskClient, world: World) -> None:
     response = client.post("/login", data={"email": world.ta.email, "password": PASSWORD})
     assert response.status_code == 400

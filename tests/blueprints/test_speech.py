@@ -62,3 +62,48 @@ def test_every_page_offers_hear_buttons(app: Flask, client) -> None:
     assert html.count('class="hear') >= 4
     assert 'data-say="Welcome to My Next Steps"' in html
     assert "autoplay" not in html
+
+
+def test_tapped_words_are_spoken_for_signed_in_people_only(app: Flask, world: World) -> None:
+    anonymous = app.test_client().get("/speech/tap?t=Oak%20class")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    client = app.test_client()
+    sign_in_as(client, world.ta)
+    response = client.get("/speech/tap?t=Oak%20%20class%0A")
+    assert response.status_code == 200 and response.mimetype == "audio/mpeg"
+    assert response.headers["Cache-Control"] == "private, max-age=3600"
+    data = response.get_data()
+    assert len(data) > 1000 and (data[:3] == b"ID3" or (data[0] == 0xFF and data[1] & 0xE0 == 0xE0))
+    made = list(Path(app.config["SPEECH_CACHE_DIR"]).glob("*.mp3"))
+    assert len(made) == 1 and not list(Path(app.config["INTERFACE_AUDIO_DIR"]).glob("*.mp3"))
+    # The same words with other spacing are the same cached file.
+    assert client.get("/speech/tap?t=Oak class").get_data() == data
+    assert list(Path(app.config["SPEECH_CACHE_DIR"]).glob("*.mp3")) == made
+
+
+def test_tapping_nothing_gets_a_clear_answer(app: Flask, world: World) -> None:
+    client = app.test_client()
+    sign_in_as(client, world.ta)
+    for query in ("", "?t=", "?t=%20%0A%00"):
+        response = client.get(f"/speech/tap{query}")
+        assert response.status_code == 400
+        assert response.get_json() == {"error": "There were no words to read."}
+
+
+def test_tapped_speech_is_limited_per_person(app: Flask, world: World) -> None:
+    app.config["TAP_SPEECH_RATE_LIMIT"] = "3 per minute"
+    busy, other = app.test_client(), app.test_client()
+    sign_in_as(busy, world.ta)
+    sign_in_as(other, world.admin)
+    statuses = [busy.get("/speech/tap?t=Hello").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    # Someone else in the same school, from the same address, is not held up.
+    assert other.get("/speech/tap?t=Hello").status_code == 200
+
+
+def test_base_page_tells_the_script_where_tapped_words_are_spoken(app: Flask, world: World) -> None:
+    anonymous = app.test_client().get("/login").get_data(as_text=True)
+    assert "data-tap-speech" not in anonymous and "Tap any words to hear them." in anonymous
+    client = app.test_client()
+    sign_in_as(client, world.ta)
+    assert 'data-tap-speech="/speech/tap"' in client.get("/staff/").get_data(as_text=True)

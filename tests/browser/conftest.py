@@ -68,6 +68,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "INSTANCE_PATH": str(root / "instance"),
         "SECRET_KEY": "browser-tests",
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "LOGIN_ADDRESS_RATE_LIMIT": "5000 per minute",
+        # The tap walk taps every word on a page far faster than a person would.
+        "TAP_SPEECH_RATE_LIMIT": "5000 per minute",
         "SPEECH_CACHE_DIR": str(root / "speech"),
         # INTERFACE_AUDIO_DIR stays the default (static/audio): /speech/ui/ redirects to a static URL.
     })
@@ -308,8 +311,22 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
+    # A picture taken before the symbols arrive shows blank tiles: wait for every eager image,
+    # and fail if one is broken, since a missing symbol is a real fault on a learner's page.
+    page.wait_for_load_state("load")
+    page.wait_for_function(_IMAGES_SETTLED_JS, timeout=ACTION_TIMEOUT_MS)
+    broken = page.evaluate(_BROKEN_IMAGES_JS)
+    assert not broken, f"images that did not load on {page.url}: {broken}"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+_IMAGES_SETTLED_JS = "() => Array.from(document.images).every((i) => i.loading === 'lazy' || i.complete)"
+_BROKEN_IMAGES_JS = """
+() => Array.from(document.images)
+  .filter((i) => i.complete && i.naturalWidth === 0 && i.getAttribute('src'))
+  .map((i) => i.getAttribute('src'))
+"""
 
 
 def active_element_matches(page: Page, selector: str) -> bool:
