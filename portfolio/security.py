@@ -54,13 +54,13 @@ def _headers(response: Response) -> Response:
 
 def render_error(status: int) -> tuple[str, int]:
     title, symbol, message = ERROR_PAGES.get(status, ERROR_PAGES[400] if status < 500 else ERROR_PAGES[500])
-    return render_template("errors/error.html", title=title, symbol=symbol, message=message, status=status), status
+    return render_template("errors/error.html", title=title, symbol_name=symbol, message=message, status=status), status
 
 
 def _csrf_error(_error: CSRFError) -> tuple[str, int]:
     title = "This page was open a long time"
     message = "Nothing has been lost. Please go back, reload the page and try again."
-    return render_template("errors/error.html", title=title, symbol="clock", message=message, status=400), 400
+    return render_template("errors/error.html", title=title, symbol_name="clock", message=message, status=400), 400
 
 
 def _http_error(error: HTTPException) -> Response | tuple[str, int]:

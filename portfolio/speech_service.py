@@ -4,14 +4,21 @@ Interface words (the same for everyone) are stored in ``static/audio/``. Anythin
 (names, captions) is cached in the instance folder and only served to signed-in people.
 A link carries its text signed with the app's secret, so the speech routes only ever speak
 what a page of this app actually showed.
+
+Which words count as interface words is not left to each template: only text written
+literally in the app's own source (a template string or a Python string) may be spoken
+into the public folder. A sentence built at run time ("How Sam's pages look") is personal
+whatever the template asked for, so a forgotten ``private=True`` cannot publish a name.
 """
 from __future__ import annotations
 
+import ast
 import logging
 from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2 import Environment, nodes
 
 from .speech import SpeechService, normalise_text
 
@@ -38,16 +45,54 @@ def _serializer(kind: str) -> URLSafeSerializer:
 _URL_CACHE_SIZE = 4096
 
 
+_SOURCE_WORDS: dict[tuple[str, str], frozenset[str]] = {}
+# The demo's people are made up, but a real learner may share a name with one of them.
+_NOT_INTERFACE_SOURCE = frozenset({"demo.py"})
+
+
+def _words_in_source(template_folder: str, package_folder: str, environment: Environment) -> frozenset[str]:
+    """Every string literal in the templates and the Python package, as it would be spoken.
+    Read once per process: the source does not change while the app runs."""
+    key = (template_folder, package_folder)
+    if key not in _SOURCE_WORDS:
+        _SOURCE_WORDS[key] = _read_source_words(template_folder, package_folder, environment)
+    return _SOURCE_WORDS[key]
+
+
+def _read_source_words(template_folder: str, package_folder: str, environment: Environment) -> frozenset[str]:
+    found: set[str] = set()
+    for path in sorted(Path(template_folder).rglob("*.html")):
+        tree = environment.parse(path.read_text(encoding="utf-8"))
+        found.update(node.value for node in tree.find_all(nodes.Const) if isinstance(node.value, str))
+    for path in sorted(Path(package_folder).rglob("*.py")):
+        if path.name in _NOT_INTERFACE_SOURCE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found.update(node.value for node in ast.walk(tree)
+                     if isinstance(node, ast.Constant) and isinstance(node.value, str))
+    return frozenset(filter(None, (normalise_text(value) for value in found)))
+
+
+def is_interface_words(text: str) -> bool:
+    """Whether ``text`` is written in the app's source, so the same for everyone and safe to publish."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    template_folder = str(Path(app.root_path, app.template_folder or "templates"))
+    return normalise_text(text) in _words_in_source(template_folder, app.root_path, app.jinja_env)
+
+
 def audio_url(text: str, *, private: bool) -> str:
     """A signed read-aloud link. Links are deterministic, so a page of 500 cards reuses them
-    from a small per-app cache instead of signing the same sentence on every view."""
-    kind = "private" if private else "ui"
-    cache: dict[tuple[str, str, str], str] = current_app.extensions.setdefault("speech_urls", {})
-    key = (kind, request.script_root, text)
+    from a small per-app cache instead of signing the same sentence on every view.
+
+    Words not written in the app's source always get a private link, even when a template
+    did not say so (see the module docstring)."""
+    cache: dict[tuple[bool, str, str], str] = current_app.extensions.setdefault("speech_urls", {})
+    key = (private, request.script_root, text)
     url = cache.get(key)
     if url is None:
-        token = _serializer(kind).dumps(normalise_text(text))
-        url = url_for("speech.private" if private else "speech.interface", token=token)
+        public = not private and is_interface_words(text)
+        token = _serializer("ui" if public else "private").dumps(normalise_text(text))
+        url = url_for("speech.interface" if public else "speech.private", token=token)
         if len(cache) >= _URL_CACHE_SIZE:
             cache.clear()
         cache[key] = url

@@ -1,8 +1,11 @@
 """Structural checks every HTML page must pass: one h1, unique ids, labelled controls, alt text."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from html.parser import HTMLParser
+
+from flask import Flask
 
 
 class _Collector(HTMLParser):
@@ -74,3 +77,20 @@ def check_page(html: str) -> list[str]:
     if 'id="main"' not in html or 'class="skip-link"' not in html or 'aria-live="polite"' not in html:
         problems.append("missing main landmark, skip link or live region")
     return problems
+
+
+_PUBLIC_SPEECH = re.compile(r'data-src="/speech/ui/([^"]+)"')
+
+
+def names_in_public_speech(app: Flask, html: str, names: tuple[str, ...]) -> list[str]:
+    """The read-aloud texts on a page that would be spoken into the public audio folder and
+    contain one of ``names``; an empty list means no one's name is published."""
+    from portfolio import speech_service
+
+    found = []
+    with app.app_context():
+        for token in _PUBLIC_SPEECH.findall(html):
+            text = speech_service.text_from_token(token, private=False) or ""
+            if any(re.search(rf"\b{re.escape(name)}\b", text) for name in names):
+                found.append(text)
+    return found

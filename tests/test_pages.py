@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from portfolio import security
+
 from tests.conftest import csrf_token, sign_in_as
 from tests.factories import World
 from tests.page_checks import check_page
@@ -92,3 +94,14 @@ def test_personal_pages_turn_off_htmx_history(app: Flask, world: World) -> None:
     client = app.test_client()
     sign_in_as(client, world.ta)
     assert 'hx-history="false"' in client.get("/staff/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("status", sorted(security.ERROR_PAGES))
+def test_error_pages_show_their_own_symbol_and_pass_the_page_checks(app: Flask, status: int) -> None:
+    title, symbol_name, message = security.ERROR_PAGES[status]
+    with app.test_request_context("/somewhere"):
+        html, code = security.render_error(status)
+    assert code == status and title in html and message in html
+    heading = html.split('<h1 id="page-title">', 1)[1].split("</h1>", 1)[0]
+    assert f"/static/symbols/{symbol_name}.svg" in heading, heading
+    assert check_page(html) == []

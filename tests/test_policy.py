@@ -12,6 +12,7 @@ import tests
 from portfolio import policy
 from tests.conftest import sign_in_as
 from tests.factories import Entries, World
+from tests.page_checks import check_page, names_in_public_speech
 from tests.policy_matrix import (
     ACTORS, ADMIN_ONLY, EDIT, STAFF_ONLY, SUPPORT, VIEW_SHARED, Case, WorldWithEntries, edit, everyone, support,
 )
@@ -106,6 +107,10 @@ CASES = [
 ]
 
 
+# Every name and school in the matrix's world: none may be spoken into the public audio folder.
+PEOPLE_NAMES = ("Sam", "Patel", "Ruby", "Green", "Helen", "Carter", "Priya", "Shah", "Daniel", "Okafor", "Nina",
+                "Chris", "Grace", "Lee", "Jade", "Brown", "Riverside", "Hillview")
+
 AREA_MODULES = [
     importlib.import_module(f"tests.{info.name}")
     for info in pkgutil.iter_modules(tests.__path__)
@@ -167,6 +172,13 @@ def test_access_matrix(app: Flask, world: World, entries: Entries, case: Case) -
         response = client.open(case.url(both), method=case.method, data=case.data(both))
         got[actor] = response.status_code
         assert response.status_code < 500
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+            # Every page anyone reaches, refusals included, passes the page checks and speaks
+            # no one's name through the public audio folder.
+            html = response.get_data(as_text=True)
+            assert check_page(html) == [], f"{actor} {case.method} {case.url(both)}: {check_page(html)}"
+            published = names_in_public_speech(app, html, PEOPLE_NAMES)
+            assert published == [], f"{actor} {case.url(both)} publishes {published}"
     assert got == case.expected
 
 

@@ -97,7 +97,7 @@ CARD_PROBLEMS: dict[str, tuple[str, str, str]] = {
 def _card_problem(state: cards.CardState | str, status: int):
     key = state.value if isinstance(state, cards.CardState) else state
     title, symbol, message = CARD_PROBLEMS[key]
-    return render_template("errors/error.html", title=title, symbol=symbol, message=message, status=status), status
+    return render_template("errors/error.html", title=title, symbol_name=symbol, message=message, status=status), status
 
 
 _PROBLEM_STATUS = {

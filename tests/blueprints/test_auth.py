@@ -197,6 +197,7 @@ def test_wrong_pictures_lock_the_card(app: Flask, client: FlaskClient, world: Wo
     client.post("/card/check", data={"picture": "not-mine", "csrf_token": token})
     locked = client.post("/card/check", data={"picture": "not-mine", "csrf_token": token})
     assert locked.status_code == 429 and "Time for a break" in locked.get_data(as_text=True)
+    assert "/static/symbols/clock.svg" in locked.get_data(as_text=True).split("</h1>", 1)[0]
     # Even the right picture is refused while the card is locked.
     again = client.get(f"/card/{world.card_token}")
     assert again.status_code == 429
@@ -216,13 +217,13 @@ def test_wrong_short_code_gets_a_kind_message(app: Flask, client: FlaskClient, w
     assert response.status_code == 404 and "That code did not work" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("change,status,words", [
-    (lambda card: setattr(card, "revoked_at", utcnow()), 410, "This card has stopped working"),
-    (lambda card: setattr(card, "expires_at", utcnow() - timedelta(days=1)), 410, "This card is too old"),
-    (lambda card: setattr(card.learner, "active", False), 410, "This card is switched off"),
+@pytest.mark.parametrize("change,status,words,picture", [
+    (lambda card: setattr(card, "revoked_at", utcnow()), 410, "This card has stopped working", "card"),
+    (lambda card: setattr(card, "expires_at", utcnow() - timedelta(days=1)), 410, "This card is too old", "clock"),
+    (lambda card: setattr(card.learner, "active", False), 410, "This card is switched off", "lock"),
 ])
 def test_revoked_expired_or_switched_off_cards_get_a_friendly_screen(
-    app: Flask, client: FlaskClient, world: World, change, status: int, words: str
+    app: Flask, client: FlaskClient, world: World, change, status: int, words: str, picture: str
 ) -> None:
     enrol_tablet(app, client, world.ta)
     with app.app_context():
@@ -232,7 +233,9 @@ def test_revoked_expired_or_switched_off_cards_get_a_friendly_screen(
     response = client.get(f"/card/{world.card_token}")
     html = response.get_data(as_text=True)
     assert response.status_code == status and words in html
-    assert "symbols/" in html  # symbol-supported, not a bare error
+    # Symbol-supported, not a bare error: the heading carries the picture for this problem.
+    heading = html.split('<h1 id="page-title">', 1)[1].split("</h1>", 1)[0]
+    assert f"/static/symbols/{picture}.svg" in heading, heading
 
 
 def test_unknown_card_token(app: Flask, client: FlaskClient, world: World) -> None:

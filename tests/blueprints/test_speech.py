@@ -107,3 +107,15 @@ def test_base_page_tells_the_script_where_tapped_words_are_spoken(app: Flask, wo
     client = app.test_client()
     sign_in_as(client, world.ta)
     assert 'data-tap-speech="/speech/tap"' in client.get("/staff/").get_data(as_text=True)
+
+
+def test_only_words_written_in_the_apps_source_are_published(app: Flask) -> None:
+    """A template that forgets ``private=True`` still cannot put a name in static/audio/."""
+    with app.test_request_context():
+        assert speech_service.is_interface_words("My learners")
+        assert speech_service.is_interface_words("  Welcome to\n My Next Steps ")
+        assert _url(app, "My learners", private=False).startswith("/speech/ui/")
+        for built in ("How Sam's pages look", "Hand this tablet to Ruby", "Sam Patel"):
+            # The last is a demo person's name: made up, but a real learner may share it.
+            assert not speech_service.is_interface_words(built)
+            assert _url(app, built, private=False).startswith("/speech/private/")
