@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -185,8 +186,12 @@ def _demo_experiences(session: Session, learners: dict[str, User], checker: User
 
 
 def write_accounts(rows: list[dict[str, Any]], path: Path) -> None:
+    """The file holds passwords, so only the account running the app may read it."""
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(rows, indent=2))
+    tmp.unlink(missing_ok=True)
+    descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(rows, indent=2))
     tmp.replace(path)
 
 

@@ -13,6 +13,7 @@ whatever the template asked for, so a forgotten ``private=True`` cannot publish 
 from __future__ import annotations
 
 import ast
+import ctypes.util
 import logging
 from pathlib import Path
 
@@ -28,7 +29,18 @@ _SALTS = {"ui": "speech-interface", "private": "speech-private"}
 
 def init_app(app: Flask) -> None:
     service = SpeechService(rate=app.config["SPEECH_RATE"]) if app.config["SPEECH_ENABLED"] else None
+    if service is not None and not engine_installed():
+        # Said at start-up, so whoever runs the app knows before anyone taps Hear.
+        log.warning("Speech engine espeak-ng is not installed: pages will use the browser's own voice. "
+                    "Install it with: apt-get install espeak-ng")
+    elif service is None:
+        log.info("Server speech is switched off (SPEECH_ENABLED=0): pages use the browser's own voice.")
     app.extensions["speech"] = service
+
+
+def engine_installed() -> bool:
+    """Whether the espeak-ng library pyttsx3 drives can be found, checked without starting it."""
+    return any(ctypes.util.find_library(name) for name in ("espeak-ng", "espeak"))
 
 
 def service() -> SpeechService | None:

@@ -10,17 +10,21 @@ from flask import Flask
 def test_demo_creates_people_and_lists_their_sign_ins(app: Flask, runner) -> None:
     result = runner.invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0, result.output
-    rows = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
+    accounts_file = Path(app.instance_path) / "demo-accounts.json"
+    assert accounts_file.stat().st_mode & 0o777 == 0o600  # it holds passwords
+    rows = json.loads(accounts_file.read_text())
     roles = [r["role"] for r in rows if r["school"] == "Riverside School"]
     assert roles.count("learner") == 6 and roles.count("staff") == 2
     assert roles.count("admin") == 1 and roles.count("parent") == 2
     assert {r["school"] for r in rows} == {"Riverside School", "Hillview College"}
+    assert len(rows) == 15 and sum(r["school"] == "Hillview College" for r in rows) == 4
     for row in rows:
-        assert set(row) >= {"role", "school", "name"}
         if row["role"] == "learner":
+            assert set(row) >= {"role", "school", "name", "login_url"}
             assert row["login_url"].startswith("http://localhost:5000/card/") and "password" not in row
             assert row["login_url"] in result.output
         else:
+            assert set(row) == {"role", "school", "name", "email", "password"}
             assert row["email"] in result.output and row["password"] in result.output
 
     again = runner.invoke(args=["demo", "--if-empty"])

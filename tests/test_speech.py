@@ -181,3 +181,10 @@ def test_broken_engine_reports_unavailable(tmp_path: pathlib.Path, caplog: pytes
     assert "libespeak-ng.so.1" in message
     assert "fall back to the browser's speech" in message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_engine_library_is_found_without_starting_it() -> None:
+    """CI installs espeak-ng, so the start-up check must find it (a missing one is logged at start-up)."""
+    from portfolio import speech_service
+
+    assert speech_service.engine_installed()
