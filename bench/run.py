@@ -42,7 +42,7 @@ from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from config import Config  # noqa: E402
-from portfolio import create_app, db, experiences, migrate, speech_service  # noqa: E402
+from portfolio import auth_session, create_app, db, experiences, migrate, speech_service  # noqa: E402
 from portfolio.models import ExperienceKind, ExperienceStatus, Role, User  # noqa: E402
 from portfolio.photos import ingest_photo  # noqa: E402
 from portfolio.speech import SpeechService  # noqa: E402
@@ -261,9 +261,11 @@ def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
         user = db.session().get(User, user_id)
         assert user is not None
         session_id = user.get_id()
+        token = auth_session.start_sign_in(db.session(), user, "bench")
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = session_id
+        session[auth_session.SIGN_IN_KEY] = token
         session["_fresh"] = True
         session["last_seen"] = time.time()
     return client

@@ -2,6 +2,11 @@
 
 The session is cleared and rebuilt at every sign-in (no fixation), and carries the
 user's ``session_version`` so a password change or deactivation ends old sessions.
+
+The session lives in a signed cookie, which on its own cannot be taken back: a copy made
+before signing out would still work until it idled out. So each sign-in also keeps a
+``SignIn`` row, the cookie carries that row's random token, and signing out ends the row.
+Loading the user checks both in one query.
 """
 from __future__ import annotations
 
@@ -10,10 +15,17 @@ from datetime import timedelta
 
 from flask import Flask, current_app, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
 
 from . import db
 from .extensions import login_manager
-from .models import Role, User
+from .models import Role, SignIn, User, utcnow
+from .secrets_util import new_token, token_hash
+
+SIGN_IN_KEY = "sign_in"
+# Ended sign-ins are kept a day (for anyone looking into a problem), live ones as long as a cookie can last.
+KEEP_ENDED = timedelta(days=1)
 
 
 def init_app(app: Flask) -> None:
@@ -25,14 +37,44 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(user_id: str) -> User | None:
+    token = session.get(SIGN_IN_KEY)
     try:
         raw_id, raw_version = user_id.split(":", 1)
-        user = db.session().get(User, int(raw_id))
+        wanted = int(raw_id)
     except (ValueError, TypeError):
         return None
+    if not isinstance(token, str) or not token:
+        return None
+    user = db.session().scalar(
+        select(User)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(User.id == wanted, SignIn.token_hash == token_hash(token), SignIn.ended_at.is_(None))
+    )
     if user is None or str(user.session_version) != raw_version or not user.active:
         return None
     return user
+
+
+def start_sign_in(dbs: Session, user: User, via: str) -> str:
+    """Record a new sign-in and return the token its cookie carries. Also clears out old records."""
+    now = utcnow()
+    lifetime = current_app.permanent_session_lifetime
+    dbs.execute(delete(SignIn).where(or_(SignIn.ended_at < now - KEEP_ENDED, SignIn.created_at < now - lifetime)))
+    token = new_token()
+    dbs.add(SignIn(user_id=user.id, token_hash=token_hash(token), via=via[:20], created_at=now))
+    dbs.commit()
+    return token
+
+
+def _end_sign_in() -> None:
+    token = session.get(SIGN_IN_KEY)
+    if not isinstance(token, str) or not token:
+        return
+    dbs = db.session()
+    record = dbs.scalar(select(SignIn).where(SignIn.token_hash == token_hash(token)))
+    if record is not None and record.ended_at is None:
+        record.ended_at = utcnow()
+        dbs.commit()
 
 
 def idle_limit(user: User) -> timedelta:
@@ -70,8 +112,11 @@ def _enforce_idle_timeout() -> None:
 
 
 def sign_in(user: User, *, via: str) -> None:
-    """Start a fresh session for this user. ``via`` records how (password, card, handover)."""
+    """Start a fresh session for this user. ``via`` records how (password, card, handover).
+    Whoever was signed in on this device before (a TA handing over) is signed out first."""
+    _end_sign_in()
     session.clear()
+    session[SIGN_IN_KEY] = start_sign_in(db.session(), user, via)
     login_user(user)
     session["last_seen"] = time.time()
     session["signed_in_via"] = via
@@ -79,6 +124,7 @@ def sign_in(user: User, *, via: str) -> None:
 
 
 def sign_out() -> None:
+    _end_sign_in()
     logout_user()
     session.clear()
 

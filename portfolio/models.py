@@ -172,6 +172,20 @@ class LoginCard(Base):
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
 
 
+class SignIn(Base):
+    """One signed-in session. The cookie carries a random token whose hash is kept here, so
+    signing out ends the session on the server too: a copy of the old cookie opens nothing."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    via: Mapped[str] = mapped_column(String(20))  # password, card or handover
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class TrustedTablet(Base):
     """A school tablet that staff have set up. Cards only work on these tablets,
     so a card that is lost outside school opens nothing."""

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portfolio import create_app, db, migrate
+from portfolio import auth_session, create_app, db, migrate
 from portfolio.models import User
 from portfolio.storage import media_store
 from tests.factories import PASSWORD, Entries, World, make_entries, make_world
@@ -83,7 +83,10 @@ def sign_in_as(client: FlaskClient, user: User, *, via_form: bool = False) -> No
         response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return
+    with client.application.app_context():
+        token = auth_session.start_sign_in(db.session(), user, "test")
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
+        session[auth_session.SIGN_IN_KEY] = token
         session["_fresh"] = True
         session["last_seen"] = time.time()

@@ -142,6 +142,45 @@ def test_logout_ends_the_session(client: FlaskClient, world: World) -> None:
     assert client.get("/staff/").status_code == 302
 
 
+def test_a_copy_of_the_cookie_made_before_signing_out_opens_nothing(app: Flask, world: World) -> None:
+    """Signing out ends the session on the server, not only in the browser that signed out."""
+    client = app.test_client()
+    login(client, world.ta.email, PASSWORD)
+    assert client.get("/staff/").status_code == 200
+    copied = client.get_cookie("session")
+    assert copied is not None
+    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/")}).status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", copied.value)
+    refused = replay.get("/staff/")
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+    with app.app_context():
+        from portfolio.models import SignIn
+
+        records = db.session().query(SignIn).filter_by(user_id=world.ta.id).all()
+        assert len(records) == 1 and records[0].ended_at is not None and records[0].via == "password"
+
+
+def test_signing_out_on_one_device_leaves_the_others_signed_in(app: Flask, world: World) -> None:
+    laptop, ipad = app.test_client(), app.test_client()
+    login(laptop, world.ta.email, PASSWORD)
+    login(ipad, world.ta.email, PASSWORD)
+    ipad.post("/logout", data={"csrf_token": csrf_token(ipad, "/staff/")})
+    assert laptop.get("/staff/").status_code == 200
+    assert ipad.get("/staff/").status_code == 302
+
+
+def test_a_forged_or_missing_sign_in_token_opens_nothing(app: Flask, client: FlaskClient, world: World) -> None:
+    sign_in_as(client, world.ta)
+    for forged in ("made-up", None):
+        with client.session_transaction() as session:
+            if forged is None:
+                session.pop("sign_in", None)
+            else:
+                session["sign_in"] = forged
+        assert client.get("/staff/").status_code == 302
+
+
 def test_password_change_ends_old_sessions(app: Flask, client: FlaskClient, world: World) -> None:
     sign_in_as(client, world.ta)
     assert client.get("/staff/").status_code == 200
