@@ -6,10 +6,10 @@ PORT ?= 5000
 
 .PHONY: run test setup system-deps bench
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,postgres]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[test,postgres]'
 	touch $@
 
 setup: $(VENV)/.installed
