@@ -248,6 +248,8 @@ def sign_in_adult(page: Page, row: Row) -> None:
     page.locator("#field-password").fill(row["password"])
     page.locator("#sign-in-button").click()
     expect(page).to_have_url(path_is(HOME_FOR_ROLE[row["role"]]))
+    # The URL changes before the deferred scripts run; later taps need their handlers in place.
+    page.wait_for_load_state("load")
 
 
 def sign_out(page: Page) -> None:
@@ -279,6 +281,7 @@ def learner_card_sign_in(page: Page, row: Row) -> None:
     open_picture_check(page, row)
     page.locator(f"#picture-{row['picture']}").click()
     expect(page).to_have_url(path_is("/me/"))
+    page.wait_for_load_state("load")
 
 
 def format_violations(url: str, violations: list[dict[str, Any]]) -> str:

@@ -295,6 +295,7 @@ def test_keyboard_user_chooses_a_symbol_and_keeps_focus(tablet_page: Page, demo_
     tab_to(page, "#add-experience", limit=25)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/experiences/\d+/steps/kind$"))
+    page.wait_for_load_state("load")  # htmx must be running before the swap is tested
 
     placement = "#choose-kind-placement"
     tab_to(page, placement, limit=40)

@@ -54,6 +54,7 @@ _MARKED_JS = """
 
 
 def _walk_every_word(page: Page) -> int:
+    page.wait_for_load_state("load")  # the tap handler comes with the deferred script
     holders = page.evaluate(_WORD_HOLDERS_JS)
     assert holders, f"no words found on {page.url}"
     missed = []
