@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -16,16 +17,27 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _secret_key(app: Flask) -> str:
-    """Use SECRET_KEY if given; otherwise make one once and keep it in the instance folder."""
+    """Use SECRET_KEY if given; otherwise make one once and keep it in the instance folder.
+
+    Several workers may start together on a fresh instance, and they must all sign cookies
+    with the same key: the file is linked into place, which never overwrites, so the first
+    key written wins and every other worker reads it. It is created readable by its owner only.
+    """
     path = Path(app.instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(key)
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
-    return key
+    if not path.exists():
+        descriptor, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0600
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker was first
+        except OSError:
+            if not path.exists():  # a filesystem without hard links
+                os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

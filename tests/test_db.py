@@ -33,6 +33,30 @@ def test_database_url_switches_to_postgresql(tmp_path: Path) -> None:
     assert app.extensions["db_engine"].dialect.name == "postgresql"
 
 
+def test_workers_starting_together_share_one_secret_key(tmp_path: Path) -> None:
+    """Gunicorn's workers start at once on a fresh instance; a cookie signed by one must open on another."""
+    import threading
+    from types import SimpleNamespace
+
+    from portfolio import _secret_key
+
+    start = threading.Barrier(8)
+    keys: list[str] = []
+
+    def worker() -> None:
+        start.wait()
+        keys.append(_secret_key(SimpleNamespace(instance_path=str(tmp_path))))  # type: ignore[arg-type]
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(keys) == 8 and len(set(keys)) == 1
+    assert keys[0] == (tmp_path / "secret_key").read_text() and len(keys[0]) == 64
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no half-made files left behind
+
+
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     first = create_app({"INSTANCE_PATH": str(tmp_path)})
