@@ -21,7 +21,7 @@ from flask import Flask, current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, nodes
 
-from .speech import SpeechService, normalise_text
+from .speech import SpeechService, SpeechUnavailable, normalise_text
 
 log = logging.getLogger(__name__)
 _SALTS = {"ui": "speech-interface", "private": "speech-private"}
@@ -109,6 +109,19 @@ def audio_url(text: str, *, private: bool) -> str:
             cache.clear()
         cache[key] = url
     return url
+
+
+def synthesise(text: str, *, private: bool) -> Path | None:
+    """The MP3 of ``text`` (made now or taken from the cache), or None when the server cannot
+    speak, in which case the page falls back to the browser's own voice."""
+    engine = service()
+    if engine is None or not engine.available:
+        return None
+    try:
+        return engine.synthesise(text, audio_dir(private=private))
+    except SpeechUnavailable as exc:
+        log.warning("Speech failed, browser voice used instead: %s", exc)
+        return None
 
 
 def text_from_token(token: str, *, private: bool) -> str | None:

@@ -12,8 +12,7 @@ from typing import Any
 
 import segno
 from flask import (
-    Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
-    send_file, session, url_for,
+    Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for,
 )
 from flask_login import current_user
 
@@ -22,8 +21,8 @@ from ..consent import ConsentAnswers, ConsentUse
 from ..models import PassportSection, ShareLink, User
 from ..school_symbols import REFERENCE_PREFIX
 from ..sharing import LinkState, ShareError
-from ..speech import SpeechUnavailable
 from ..templating import symbol_url
+from .speech import private_audio
 
 bp = Blueprint("sharing", __name__)
 
@@ -150,17 +149,7 @@ def hear(token: str, speech: str):
     text = sharing.text_from_speech_token(link, speech)
     if text is None:
         abort(404)
-    engine = speech_service.service()
-    path = None
-    if engine is not None and engine.available:
-        try:
-            path = engine.synthesise(text, speech_service.audio_dir(private=True))
-        except SpeechUnavailable as exc:
-            current_app.logger.warning("Speech failed, browser voice used instead: %s", exc)
-    if path is None:
-        # The page's script hears this and uses the browser's own voice instead.
-        return jsonify(fallback="browser"), 503
-    return send_file(path, mimetype="audio/mpeg", max_age=0)
+    return private_audio(speech_service.synthesise(text, private=True), cache_control="no-store")
 
 
 # --------------------------------------------------------------------------- staff pages

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, send_file, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, request, send_file, url_for
 
 from .. import policy, rate_limits, speech_service
 from ..extensions import limiter
-from ..speech import SpeechUnavailable, normalise_text
+from ..speech import normalise_text
 
 bp = Blueprint("speech", __name__, url_prefix="/speech")
 
@@ -26,18 +26,7 @@ def _from_token(token: str, *, private: bool) -> Path | None:
     text = speech_service.text_from_token(token, private=private)
     if text is None:
         abort(404)
-    return _synthesise(text, private=private)
-
-
-def _synthesise(text: str, *, private: bool) -> Path | None:
-    engine = speech_service.service()
-    if engine is None or not engine.available:
-        return None
-    try:
-        return engine.synthesise(text, speech_service.audio_dir(private=private))
-    except SpeechUnavailable as exc:
-        current_app.logger.warning("Speech failed, browser voice used instead: %s", exc)
-        return None
+    return speech_service.synthesise(text, private=private)
 
 
 @bp.get("/ui/<token>")
@@ -54,14 +43,16 @@ def interface(token: str):
 @bp.get("/private/<token>")
 @policy.guard("signed_in")
 def private(token: str):
-    return _private_audio(_from_token(token, private=True))
+    return private_audio(_from_token(token, private=True))
 
 
-def _private_audio(path: Path | None):
+def private_audio(path: Path | None, cache_control: str = "private, max-age=3600"):
+    """Send personal speech, or tell the page to use the browser's voice when there is none.
+    Also used by the share pages, which keep nothing in any cache (``no-store``)."""
     if path is None:
         return _unavailable()
     response = send_file(path, mimetype="audio/mpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Cache-Control"] = cache_control
     return response
 
 
@@ -74,4 +65,4 @@ def tap():
     text = normalise_text(request.args.get("t", ""))
     if not text:
         return jsonify(error="There were no words to read."), 400
-    return _private_audio(_synthesise(text, private=True))
+    return private_audio(speech_service.synthesise(text, private=True))
