@@ -86,6 +86,7 @@ def test_no_inline_script_style_or_hx_on_in_templates() -> None:
 def test_base_layout_configures_htmx_for_the_csp(client) -> None:
     html = client.get("/").get_data(as_text=True)
     assert '"allowEval": false' in html and '"includeIndicatorStyles": false' in html
+    assert '"defaultSettleDelay": 0' in html  # a quick second tap after a swap must not send the whole form
     assert '"historyCacheSize": 0' in html
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
 
