@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import ctypes.util
 import logging
+from functools import cache
 from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
@@ -38,8 +39,10 @@ def init_app(app: Flask) -> None:
     app.extensions["speech"] = service
 
 
+@cache
 def engine_installed() -> bool:
-    """Whether the espeak-ng library pyttsx3 drives can be found, checked without starting it."""
+    """Whether the espeak-ng library pyttsx3 drives can be found, checked without starting it.
+    Looked up once per process: it asks the system linker, and every app start would repeat it."""
     return any(ctypes.util.find_library(name) for name in ("espeak-ng", "espeak"))
 
 

@@ -22,21 +22,31 @@
     window.speechSynthesis.speak(utterance);
   }
 
-  // Speak ``text``: the server's MP3 at ``src`` when there is one, else the device's voice.
-  // ``marker`` (a Hear button, or the words tapped) shows that it is speaking.
-  function speak(text, src, marker) {
+  // Play ``src`` and mark ``marker`` (a button, or the words tapped) while it plays;
+  // ``failed`` runs when it cannot play.
+  function playAudio(src, marker, failed) {
     if (current) { current.audio.pause(); reset(current.button); }
     marker.setAttribute("data-state", "playing");
-    if (!src) { browserVoice(text, marker); return; }
     var audio = new Audio(src);
     current = { audio: audio, button: marker };
     audio.addEventListener("playing", function () {
       document.body.setAttribute("data-audio-playing", audio.currentSrc);
     });
     audio.addEventListener("ended", function () { reset(marker); });
-    audio.addEventListener("error", function () { browserVoice(text, marker); });
+    audio.addEventListener("error", failed);
     var started = audio.play();
-    if (started && started.catch) { started.catch(function () { browserVoice(text, marker); }); }
+    if (started && started.catch) { started.catch(failed); }
+  }
+
+  // Speak ``text``: the server's MP3 at ``src`` when there is one, else the device's voice.
+  function speak(text, src, marker) {
+    if (!src) {
+      if (current) { current.audio.pause(); reset(current.button); }
+      marker.setAttribute("data-state", "playing");
+      browserVoice(text, marker);
+      return;
+    }
+    playAudio(src, marker, function () { browserVoice(text, marker); });
   }
 
   function play(button) {
@@ -76,17 +86,10 @@
 
   function playRecording(button) {
     // A person's own recording: no read-aloud fallback, because the words are theirs.
-    if (current) { current.audio.pause(); reset(current.button); }
-    var audio = new Audio(button.getAttribute("data-src"));
-    current = { audio: audio, button: button };
-    button.setAttribute("data-state", "playing");
-    audio.addEventListener("playing", function () {
-      document.body.setAttribute("data-audio-playing", audio.currentSrc);
+    playAudio(button.getAttribute("data-src"), button, function () {
+      reset(button);
+      live("Sorry, the recording would not play.");
     });
-    audio.addEventListener("ended", function () { reset(button); });
-    audio.addEventListener("error", function () { reset(button); live("Sorry, the recording would not play."); });
-    var started = audio.play();
-    if (started && started.catch) { started.catch(function () { reset(button); }); }
   }
 
   document.addEventListener("click", function (event) {
