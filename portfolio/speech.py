@@ -70,6 +70,7 @@ DEFAULT_VOICE_ID = "gmw/en"
 #: idle, and proves the whole chain (engine, espeak, WAV write) works.
 _WARM_UP_TEXT = "Ready."
 _WARM_UP_TIMEOUT = 10.0
+_WARM_UP_ATTEMPTS = 3
 
 #: How long ``available`` waits for start-up before answering. Start-up
 #: normally takes well under a second; this only bounds a wedged engine.
@@ -488,8 +489,15 @@ class SpeechService:
             configure = applied is None
             warm_up_wav = _new_scratch_wav()
             try:
-                deadline = time.monotonic() + _WARM_UP_TIMEOUT
-                if not self._speak_to_wav(_WARM_UP_TEXT, warm_up_wav, deadline, voice_id if configure else None):
+                # espeak now and then drops one utterance while the engine is still settling
+                # (seen in the tests, which restart the service many times in one process);
+                # one lost phrase must not switch speech off for the life of the process.
+                for _attempt in range(_WARM_UP_ATTEMPTS):
+                    deadline = time.monotonic() + _WARM_UP_TIMEOUT
+                    if self._speak_to_wav(_WARM_UP_TEXT, warm_up_wav, deadline, voice_id if configure else None):
+                        break
+                    warm_up_wav.unlink(missing_ok=True)
+                else:
                     raise RuntimeError("the warm-up phrase produced no audio (is espeak-ng installed?)")
             finally:
                 warm_up_wav.unlink(missing_ok=True)
