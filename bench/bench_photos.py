@@ -26,8 +26,8 @@ if str(ROOT) not in sys.path:
 
 from PIL import Image  # noqa: E402
 
-from portfolio.photos import DISPLAY_LONGEST_SIDE, JPEG_QUALITY, ingest_photo  # noqa: E402
-from portfolio.storage import LocalMediaStore  # noqa: E402
+from portfolio.media.photos import DISPLAY_LONGEST_SIDE, JPEG_QUALITY, ingest_photo  # noqa: E402
+from portfolio.media.storage import LocalMediaStore  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 PHOTO = "photo_sideways_gps.jpg"

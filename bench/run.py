@@ -42,11 +42,18 @@ from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from config import Config  # noqa: E402
-from portfolio import auth_session, create_app, db, experiences, migrate, speech_service  # noqa: E402
+from portfolio import (
+    create_app,  # noqa: E402
+    db,
+    migrate,
+)
+from portfolio.experiences import service as experiences
+from portfolio.media.photos import ingest_photo  # noqa: E402
+from portfolio.media.storage import media_store  # noqa: E402
 from portfolio.models import ExperienceKind, ExperienceStatus, Role, User  # noqa: E402
-from portfolio.photos import ingest_photo  # noqa: E402
-from portfolio.speech import SpeechService  # noqa: E402
-from portfolio.storage import media_store  # noqa: E402
+from portfolio.people import sessions as auth_session
+from portfolio.speech import service as speech_service
+from portfolio.speech.engine import SpeechService  # noqa: E402
 from tests.factories import make_adult, make_experience, make_group, make_learner, make_school  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"

@@ -60,13 +60,27 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import auth_session, db, security, speech_service, storage, templating
-    from .blueprints import (
-        admin, auth, experiences, family, learner, main, passport, plans, portability, reviews, sharing, speech, staff,
-        symbols,
-    )
-    from .cli import register_commands
-    from .extensions import csrf, htmx, limiter, login_manager
+    from portfolio import db, templating
+    from portfolio.cli import register_commands
+    from portfolio.experiences import routes as experiences
+    from portfolio.homes import family_routes as family
+    from portfolio.homes import learner_routes as learner
+    from portfolio.homes import main_routes as main
+    from portfolio.homes import staff_routes as staff
+    from portfolio.media import storage
+    from portfolio.passport import routes as passport
+    from portfolio.people import admin_routes as admin
+    from portfolio.people import auth_routes as auth
+    from portfolio.people import sessions as auth_session
+    from portfolio.plans import routes as plans
+    from portfolio.portability import routes as portability
+    from portfolio.reviews import routes as reviews
+    from portfolio.sharing import routes as sharing
+    from portfolio.speech import routes as speech
+    from portfolio.speech import service as speech_service
+    from portfolio.symbols import routes as symbols
+    from portfolio.web import security
+    from portfolio.web.extensions import csrf, htmx, limiter, login_manager
 
     db.init_app(app)
     csrf.init_app(app)

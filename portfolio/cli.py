@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from . import db, demo, migrate, symbols
+from portfolio import db, demo, migrate
+from portfolio.symbols import library as symbols
 
 
 def register_commands(app: Flask) -> None:

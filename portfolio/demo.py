@@ -18,11 +18,23 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import accounts, cards, vocabulary
-from .models import (
-    Experience, ExperienceKind, ExperienceStatus, Group, HelpLevel, Role, School, SymbolMode, TagScheme, TextSize,
-    User, WouldLike, utcnow,
+from portfolio.models import (
+    Experience,
+    ExperienceKind,
+    ExperienceStatus,
+    Group,
+    HelpLevel,
+    Role,
+    School,
+    SymbolMode,
+    TagScheme,
+    TextSize,
+    User,
+    WouldLike,
+    utcnow,
 )
+from portfolio.people import accounts, cards
+from portfolio.symbols import vocabulary
 
 
 @dataclass(frozen=True)
@@ -140,9 +152,9 @@ def _demo_picture(sky: tuple[int, int, int], ground: tuple[int, int, int], thing
 
 def _demo_experiences(session: Session, learners: dict[str, User], checker: User) -> None:
     """A few entries in each state, so every page of the demo has something real on it."""
-    from . import experiences
-    from .photos import ingest_photo
-    from .storage import media_store
+    from portfolio.experiences import service as experiences
+    from portfolio.media.photos import ingest_photo
+    from portfolio.media.storage import media_store
 
     store = media_store()
     sam, maya = learners["Sam Patel"], learners["Maya Jones"]

@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask
 
-from . import db
+from portfolio import db
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -6,10 +6,24 @@ from typing import Any
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
-from . import db, experiences, policy, school_symbols, speech_service, symbols, vocabulary
-from .models import (
-    Experience, ExperienceKind, ExperienceStatus, HelpLevel, Role, SymbolMode, TagScheme, TextSize, WouldLike,
+from portfolio import db
+from portfolio.experiences import service as experiences
+from portfolio.models import (
+    Experience,
+    ExperienceKind,
+    ExperienceStatus,
+    HelpLevel,
+    Role,
+    SymbolMode,
+    TagScheme,
+    TextSize,
+    WouldLike,
 )
+from portfolio.speech import service as speech_service
+from portfolio.symbols import library as symbols
+from portfolio.symbols import service as school_symbols
+from portfolio.symbols import vocabulary
+from portfolio.web import policy
 
 
 def display_classes(learner_page: bool = False) -> str:

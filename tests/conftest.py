@@ -10,9 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portfolio import auth_session, create_app, db, migrate
+from portfolio import create_app, db, migrate
+from portfolio.media.storage import media_store
 from portfolio.models import User
-from portfolio.storage import media_store
+from portfolio.people import sessions as auth_session
 from tests.factories import PASSWORD, Entries, World, make_entries, make_world
 
 ROOT = Path(__file__).resolve().parent.parent

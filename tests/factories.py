@@ -7,13 +7,24 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from portfolio import accounts, cards, comments, experiences, school_symbols
+from portfolio.experiences import comments
+from portfolio.experiences import service as experiences
+from portfolio.media.photos import ingest_photo
+from portfolio.media.storage import MediaStore
+from portfolio.media.voice import ingest_voice
 from portfolio.models import (
-    Experience, ExperienceKind, ExperienceStatus, ExperienceTag, Group, Role, School, TagScheme, User,
+    Experience,
+    ExperienceKind,
+    ExperienceStatus,
+    ExperienceTag,
+    Group,
+    Role,
+    School,
+    TagScheme,
+    User,
 )
-from portfolio.photos import ingest_photo
-from portfolio.storage import MediaStore
-from portfolio.voice import ingest_voice
+from portfolio.people import accounts, cards
+from portfolio.symbols import service as school_symbols
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

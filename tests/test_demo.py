@@ -45,7 +45,7 @@ def test_demo_passwords_really_sign_in(app: Flask, runner) -> None:
 
 
 def test_symbols_command_writes_only_the_symbols_in_use(runner, tmp_path: Path, monkeypatch) -> None:
-    from portfolio import symbols
+    from portfolio.symbols import library as symbols
 
     written = symbols.build_static_symbols(tmp_path)
     assert sorted(p.stem for p in tmp_path.glob("*.svg")) == sorted(written) == sorted(symbols.ALL_SYMBOLS)

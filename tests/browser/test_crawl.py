@@ -16,7 +16,11 @@ from playwright.sync_api import Page
 
 from .conftest import Row, SessionCookies, axe_check, person
 from .test_accessibility import (
-    LEARNER_TARGET_PX, LEARNER_TARGETS, STANDARD_TARGET_PX, STANDARD_TARGETS, _small_targets,
+    LEARNER_TARGET_PX,
+    LEARNER_TARGETS,
+    STANDARD_TARGET_PX,
+    STANDARD_TARGETS,
+    _small_targets,
 )
 
 # Links that are files, not pages, or that leave the signed-in area on purpose.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
@@ -16,8 +17,7 @@ from portfolio import db
 from portfolio.models import User
 
 from .conftest import LiveServer, SessionCookies, axe_check, ipad_context, screenshot
-from .test_accessibility import LEARNER_TARGET_PX, LEARNER_TARGETS, STANDARD_TARGET_PX, STANDARD_TARGETS, \
-    _small_targets
+from .test_accessibility import LEARNER_TARGET_PX, LEARNER_TARGETS, STANDARD_TARGET_PX, STANDARD_TARGETS, _small_targets
 
 VOICE_SAVED_TIMEOUT_MS = 20_000
 

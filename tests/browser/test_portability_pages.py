@@ -15,7 +15,7 @@ from sqlalchemy import select
 from portfolio import db
 from portfolio.models import User
 from tests.factories import World
-from tests.test_portability import Rich, export_bytes, rich  # noqa: F401  (rich is a fixture)
+from tests.portability.test_service import Rich, export_bytes, rich  # noqa: F401  (rich is a fixture)
 
 from .conftest import LiveServer, SessionCookies, axe_check, ipad_context, screenshot
 

@@ -107,8 +107,8 @@ def test_employer_opens_a_share_link_and_hears_it(page: Page, browser: Browser, 
 
 def test_an_expired_link_gets_the_friendly_page(browser: Browser, playwright: Playwright,
                                                 live_server: LiveServer) -> None:
-    from portfolio import sharing
     from portfolio.models import User
+    from portfolio.sharing import service as sharing
 
     with live_server.app.app_context():
         session = db.session()

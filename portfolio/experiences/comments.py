@@ -1,0 +1,59 @@
+"""Comments from home: a parent's short typed or spoken words on a shared entry.
+
+Staff see every comment and choose when to pass one on to the learner, because not every
+message from home is right to put in front of a young person without a word from staff.
+"""
+from __future__ import annotations
+
+from portfolio.errors import KindError
+from portfolio.experiences.service import clean_text
+from portfolio.media.storage import media_store
+from portfolio.media.voice import ingest_voice
+from portfolio.models import Experience, FamilyComment, MediaFile, Role, User, utcnow
+
+MAX_COMMENT = 500
+
+
+class CommentError(KindError):
+    """A refusal with a kind sentence to show."""
+
+
+def add(dbs, experience: Experience, author: User, text: str, voice_data: bytes = b"",  # type: ignore[no-untyped-def]
+        *, max_seconds: float = 60) -> FamilyComment:
+    """Keep a comment. A repeat of the same words by the same person (a double tap) is kept once."""
+    words = clean_text(text, MAX_COMMENT)
+    if not words and not voice_data:
+        raise CommentError("Please write a few words or record a message first.")
+    if words and not voice_data:
+        for earlier in experience.comments:
+            if earlier.author_id == author.id and earlier.text == words and earlier.voice_id is None:
+                return earlier
+    comment = FamilyComment(school_id=experience.school_id, author_id=author.id, text=words)
+    if voice_data:
+        stored = ingest_voice(voice_data, media_store(), f"comments/{experience.school_id}", max_seconds=max_seconds)
+        comment.voice = MediaFile(school_id=experience.school_id, key=stored.key,
+                                  content_type=stored.content_type, seconds=stored.seconds)
+    experience.comments.append(comment)
+    dbs.flush()
+    return comment
+
+
+def visible_to(viewer: User, experience: Experience) -> list[FamilyComment]:
+    """Staff and the family see every comment; the learner sees those staff have passed on."""
+    if viewer.role_enum is Role.LEARNER:
+        return [c for c in experience.comments if c.passed_on_at is not None]
+    return list(experience.comments)
+
+
+def find_visible(viewer: User, experience: Experience, comment_id: int) -> FamilyComment | None:
+    return next((c for c in visible_to(viewer, experience) if c.id == comment_id), None)
+
+
+def pass_on(experience: Experience, comment_id: int, staff: User) -> bool:
+    comment = next((c for c in experience.comments if c.id == comment_id), None)
+    if comment is None:
+        return False
+    if comment.passed_on_at is None:
+        comment.passed_on_at = utcnow()
+        comment.passed_on_by_id = staff.id
+    return True

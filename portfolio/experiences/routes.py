@@ -1,0 +1,430 @@
+"""Making, checking and reading experiences: the learner's step-by-step flow and the staff side.
+
+Each route reads the request, calls the experiences service and picks a page or fragment.
+Learners and staff share the same step forms: learners get one step per screen with Back
+and Next; staff get every step on one page.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from portfolio import db
+from portfolio.errors import KindError
+from portfolio.experiences import comments
+from portfolio.experiences import service as experiences
+from portfolio.experiences.service import ExperienceError
+from portfolio.media import serving as media
+from portfolio.media.photos import ingest_photo
+from portfolio.media.storage import media_store
+from portfolio.media.voice import ingest_voice
+from portfolio.models import Experience, ExperienceStatus, HelpLevel, Role, TagScheme, User
+from portfolio.people import consent
+from portfolio.symbols import vocabulary
+from portfolio.web import hx, policy
+
+bp = Blueprint("experiences", __name__, url_prefix="/experiences")
+
+
+def _is_learner() -> bool:
+    return current_user.role == Role.LEARNER.value
+
+
+def _step_url(experience: Experience, key: str, **args: str) -> str:
+    return url_for("experiences.step", experience_id=experience.id, step_key=key, **args)
+
+
+def _edit_url(experience: Experience, key: str | None = None) -> str:
+    url = url_for("experiences.edit", experience_id=experience.id)
+    return f"{url}#step-{key}" if key else url
+
+
+def _home_for_back(experience: Experience) -> str:
+    if _is_learner():
+        return url_for("learner.home")
+    return url_for("staff.learner", learner_id=experience.learner_id)
+
+
+def _render_step(experience: Experience, key: str, error: str | None = None, status: int = 200) -> Response:
+    """The step as a whole learner screen, a staff edit page, or just the step's fragment for htmx."""
+    if hx.wants_fragment(f"step-{key}"):
+        return hx.render("experiences/step.html", "experiences/steps/_step.html", f"step-{key}",
+                         **_step_context(experience, key, error))
+    if not _is_learner():
+        return _render_edit(experience, errors={key: error} if error else {}, status=status)
+    return hx.render("experiences/step.html", "experiences/steps/_step.html", f"step-{key}", status=status,
+                     **_step_context(experience, key, error))
+
+
+def _step_context(experience: Experience, key: str, error: str | None) -> dict:
+    before, after = experiences.neighbours(key)
+    category_key = request.values.get("category") or ""
+    return {
+        "experience": experience,
+        "step": experiences.step(key),
+        "steps": experiences.STEPS,
+        "before": before,
+        "after": after,
+        "error": error,
+        "size": "learner" if _is_learner() else "standard",
+        "mode": "flow" if _is_learner() else "edit",
+        "category_key": category_key if category_key in {c.key for c in vocabulary.CATEGORIES} else "",
+        "checker": experiences.checker_for(experience.learner),
+        "back_url": _home_for_back(experience),
+    }
+
+
+def _render_edit(experience: Experience, errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    return hx.render("experiences/edit.html", "experiences/edit.html", "edit-page", status=status,
+                     experience=experience, steps=experiences.STEPS, errors=errors or {},
+                     size="standard", mode="edit", category_key=request.values.get("category") or "",
+                     checker=experiences.checker_for(experience.learner),
+                     help_options=[(level.value, level.label, level.symbol) for level in HelpLevel],
+                     note_options=[(key, text, experiences.SEND_BACK_SYMBOLS[key])
+                                   for key, text in experiences.SEND_BACK_NOTES.items()])
+
+
+def _apply(experience: Experience, key: str, form: MultiDict[str, str]) -> None:
+    """Apply one step's form to the entry. A tapped choice wins over typed fields sent with it."""
+    choose = form.get("choose")
+    toggle = form.get("toggle")
+    if key == "kind" and choose:
+        experiences.set_kind(experience, choose)
+    elif key == "place":
+        if choose:
+            experiences.set_place(experience, choose, None)
+        elif "place" in form and form.get("place", "").strip() != experience.place:
+            experiences.set_place(experience, None, form.get("place", ""))
+    elif key == "date":
+        if choose in {"today", "yesterday"}:
+            experiences.set_dates(experience, choose)
+        elif choose == "other" or form.get("start", "").strip():
+            experiences.set_dates(experience, "other", form.get("start", ""), form.get("end", ""))
+    elif key in {"did", "skills"} and toggle:
+        value, _, state = toggle.rpartition(":")
+        scheme = TagScheme.SKILL if key == "skills" else TagScheme.DID
+        experiences.toggle_tag(experience, scheme, value, state == "on")
+    elif key == "feeling" and choose:
+        experiences.set_feeling(experience, choose)
+    elif key == "job" and choose:
+        experiences.set_would_like(experience, choose)
+    elif key == "words":
+        if form.get("add_word"):
+            experiences.add_caption_word(experience, form["add_word"])
+        elif form.get("caption_action") == "undo":
+            experiences.remove_last_caption_word(experience)
+        elif form.get("caption_action") == "clear":
+            experiences.set_caption(experience, "")
+        elif "caption" in form:
+            experiences.set_caption(experience, form.get("caption", ""))
+
+
+@bp.post("/start/<int:learner_id>")
+@policy.guard("experience.start", arg="learner_id")
+def start(learner: User):
+    experience = experiences.start(db.session(), learner, current_user)
+    db.session().commit()
+    if _is_learner():
+        return hx.redirect_to(_step_url(experience, experience.step))
+    return hx.redirect_to(_edit_url(experience))
+
+
+@bp.get("/continue")
+@policy.guard("learner.home")
+def carry_on():
+    draft = experiences.latest_draft(db.session(), current_user)
+    if draft is None:
+        return redirect(url_for("learner.home"))
+    return redirect(_step_url(draft, draft.step))
+
+
+@bp.route("/<int:experience_id>/steps/<step_key>", methods=["GET", "POST"])
+@policy.guard("experience.edit", arg="experience_id")
+def step(experience: Experience, step_key: str):
+    if step_key not in experiences.STEP_KEYS:
+        abort(404)
+    dbs = db.session()
+    if request.method == "GET":
+        if _is_learner():
+            experiences.remember_step(experience, step_key)
+            dbs.commit()
+        return _render_step(experience, step_key)
+    try:
+        _apply(experience, step_key, request.form)
+    except ExperienceError as problem:
+        dbs.rollback()
+        return _render_step(experience, step_key, problem.message, status=400)
+    dbs.commit()
+    go = request.form.get("go")
+    before, after = experiences.neighbours(step_key)
+    if go == "back":
+        return hx.redirect_to(_step_url(experience, before) if before else _home_for_back(experience))
+    if go == "next" and after:
+        return hx.redirect_to(_step_url(experience, after))
+    if hx.wants_fragment(f"step-{step_key}"):
+        return _render_step(experience, step_key)
+    if not _is_learner():
+        return redirect(_edit_url(experience, step_key))
+    category = request.form.get("category")
+    return redirect(_step_url(experience, step_key, **({"category": category} if category else {})))
+
+
+def _after_media_change(experience: Experience, key: str, error: str | None) -> Response:
+    if error is not None:
+        return _render_step(experience, key, error, status=400)
+    if hx.wants_fragment(f"step-{key}"):
+        return _render_step(experience, key)
+    return redirect(_step_url(experience, key) if _is_learner() else _edit_url(experience, key))
+
+
+def _ingest_each(files: list, ingest: Callable[[bytes], None]) -> str | None:
+    """Run each uploaded file through ``ingest``; the first refusal becomes the message shown."""
+    problem = None
+    for upload in files:
+        try:
+            ingest(upload.read())
+        except KindError as refused:
+            problem = problem or refused.message
+    return problem
+
+
+@bp.post("/<int:experience_id>/photos")
+@policy.guard("experience.edit", arg="experience_id")
+def add_photos(experience: Experience):
+    dbs = db.session()
+    files = [f for f in request.files.getlist("photo") if f and (f.filename or f.content_length)]
+    if not files:
+        return _after_media_change(experience, "photos", "Please take or choose a photo first.")
+    folder = f"photos/{experience.school_id}"
+    written: list[str] = []
+
+    def ingest(data: bytes) -> None:
+        stored = ingest_photo(data, media_store(), folder, max_bytes=current_app.config["MAX_PHOTO_BYTES"])
+        written.extend([stored.display_key, stored.thumb_key])
+        photo = experiences.add_photo(dbs, experience, stored)
+        if photo.display.key != stored.display_key:  # the same photo again: keep the first copy
+            media.delete_keys([stored.display_key, stored.thumb_key])
+
+    problem = _ingest_each(files, ingest)
+    try:
+        dbs.commit()
+    except Exception:
+        dbs.rollback()
+        media.delete_keys(written)
+        raise
+    return _after_media_change(experience, "photos", problem)
+
+
+@bp.post("/<int:experience_id>/photos/<int:photo_id>")
+@policy.guard("experience.edit", arg="experience_id")
+def change_photo(experience: Experience, photo_id: int):
+    dbs = db.session()
+    action = request.form.get("action", "")
+    removed: list[str] = []
+    try:
+        if action == "remove":
+            removed = experiences.remove_photo(dbs, experience, photo_id)
+        else:
+            experiences.move_photo(experience, photo_id, action)
+    except ExperienceError as problem:
+        dbs.rollback()
+        return _after_media_change(experience, "photos", problem.message)
+    dbs.commit()
+    media.delete_keys(removed)
+    return _after_media_change(experience, "photos", None)
+
+
+@bp.post("/<int:experience_id>/voice")
+@policy.guard("experience.edit", arg="experience_id")
+def add_voice(experience: Experience):
+    dbs = db.session()
+    upload = request.files.get("voice")
+    if upload is None:
+        return _after_media_change(experience, "voice", "Please record your voice first.")
+    old: list[str] = []
+
+    def ingest(data: bytes) -> None:
+        stored = ingest_voice(data, media_store(), f"voice/{experience.school_id}",
+                              max_seconds=current_app.config["MAX_VOICE_SECONDS"])
+        old.extend(experiences.set_voice(dbs, experience, stored))
+
+    problem = _ingest_each([upload], ingest)
+    dbs.commit()
+    media.delete_keys(old)
+    return _after_media_change(experience, "voice", problem)
+
+
+@bp.post("/<int:experience_id>/voice/remove")
+@policy.guard("experience.edit", arg="experience_id")
+def remove_voice(experience: Experience):
+    dbs = db.session()
+    old = experiences.remove_voice(dbs, experience)
+    dbs.commit()
+    media.delete_keys(old)
+    return _after_media_change(experience, "voice", None)
+
+
+@bp.post("/<int:experience_id>/send")
+@policy.guard("experience.edit", arg="experience_id")
+def send(experience: Experience):
+    try:
+        experiences.send_to_check(experience)
+    except ExperienceError as problem:
+        db.session().rollback()
+        return _render_step(experience, "send", problem.message, status=400)
+    db.session().commit()
+    return hx.redirect_to(url_for("experiences.sent", experience_id=experience.id))
+
+
+@bp.get("/<int:experience_id>/sent")
+@policy.guard("experience.view", arg="experience_id")
+def sent(experience: Experience):
+    if experience.status != ExperienceStatus.WAITING.value:  # an old link to a draft or a shared entry
+        return redirect(url_for("experiences.show", experience_id=experience.id))
+    return render_template("experiences/sent.html", experience=experience,
+                           checker=experiences.checker_for(experience.learner))
+
+
+def _photos_allowed(experience: Experience) -> bool:
+    """Families see photos only with consent to share them with the family; staff and the learner always do."""
+    if current_user.role != Role.PARENT.value:
+        return True
+    return consent.allows(db.session(), experience.learner, consent.ConsentUse.WITH_FAMILY)
+
+
+@bp.get("/<int:experience_id>")
+@policy.guard("experience.view", arg="experience_id")
+def show(experience: Experience):
+    return render_template("experiences/show.html", experience=experience,
+                           comments=comments.visible_to(current_user, experience),
+                           size="learner" if _is_learner() else "standard",
+                           show_photos=_photos_allowed(experience))
+
+
+@bp.get("/<int:experience_id>/photos/<int:photo_id>/<size>")
+@policy.guard("experience.view", arg="experience_id")
+def photo(experience: Experience, photo_id: int, size: str):
+    if size not in {"display", "thumb"} or not _photos_allowed(experience):
+        abort(404)
+    try:
+        found = experiences.find_photo(experience, photo_id)
+    except ExperienceError:
+        abort(404)
+    return media.send_media(found.display if size == "display" else found.thumb)
+
+
+@bp.get("/<int:experience_id>/voice")
+@policy.guard("experience.view", arg="experience_id")
+def voice(experience: Experience):
+    return media.send_media(experience.voice)
+
+
+@bp.get("/<int:experience_id>/edit")
+@policy.guard("experience.check", arg="experience_id")
+def edit(experience: Experience):
+    return _render_edit(experience)
+
+
+@bp.post("/<int:experience_id>/details")
+@policy.guard("experience.check", arg="experience_id")
+def details(experience: Experience):
+    try:
+        if request.form.get("help_level"):
+            experiences.set_help_level(experience, request.form["help_level"])
+        if "staff_note" in request.form:
+            experiences.set_staff_note(experience, request.form.get("staff_note", ""))
+    except ExperienceError as problem:
+        db.session().rollback()
+        return _render_edit(experience, errors={"details": problem.message}, status=400)
+    db.session().commit()
+    return redirect(_edit_url(experience, "details").replace("#step-details", "#details"))
+
+
+@bp.post("/<int:experience_id>/check")
+@policy.guard("experience.check", arg="experience_id")
+def check(experience: Experience):
+    decision = request.form.get("decision")
+    try:
+        if decision == "approve":
+            experiences.approve(experience, current_user, request.form.get("help_level", ""))
+        elif decision == "send-back":
+            experiences.send_back(experience, current_user, request.form.get("note", ""),
+                                  request.form.get("note_text", ""))
+        else:
+            raise ExperienceError("Please choose share or send back.")
+    except ExperienceError as problem:
+        db.session().rollback()
+        return _render_edit(experience, errors={"check": problem.message}, status=400)
+    db.session().commit()
+    return hx.redirect_to(url_for("staff.to_check", done=experience.id))
+
+
+@bp.route("/<int:experience_id>/caption-symbol", methods=["GET", "POST"])
+@policy.guard("experience.check", arg="experience_id")
+def caption_symbol(experience: Experience):
+    word = request.values.get("word", "")
+    if request.method == "POST":
+        reference = request.form.get("symbol")
+        try:
+            if reference and not _known_symbol(experience, reference):
+                raise ExperienceError("Please choose one of the symbols shown.")
+            experiences.set_caption_symbol(experience, word, reference if reference != "none" else "")
+        except ExperienceError as problem:
+            db.session().rollback()
+            return render_template("experiences/caption_symbol.html", experience=experience, word=word,
+                                   results=[], query="", error=problem.message), 400
+        db.session().commit()
+        return redirect(_edit_url(experience, "words"))
+    query = request.args.get("q", "") or vocabulary.normalise_word(word)
+    return render_template("experiences/caption_symbol.html", experience=experience, word=word, query=query,
+                           results=vocabulary.search(query)[:24], error=None)
+
+
+def _known_symbol(experience: Experience, reference: str) -> bool:
+    from portfolio.symbols import service as school_symbols
+
+    if reference == "none" or vocabulary.word(reference) is not None:
+        return True
+    return school_symbols.find_reference(db.session(), experience.school_id, reference) is not None
+
+
+@bp.post("/<int:experience_id>/comments")
+@policy.guard("experience.comment", arg="experience_id")
+def add_comment(experience: Experience):
+    dbs = db.session()
+    upload = request.files.get("voice")
+    data = upload.read() if upload is not None else b""
+    try:
+        comments.add(dbs, experience, current_user, request.form.get("text", ""), data,
+                     max_seconds=current_app.config["MAX_VOICE_SECONDS"])
+    except KindError as problem:
+        dbs.rollback()
+        return render_template("experiences/show.html", experience=experience, size="standard",
+                               comments=comments.visible_to(current_user, experience),
+                               show_photos=_photos_allowed(experience),
+                               comment_error=problem.message,
+                               comment_text=request.form.get("text", "")), 400
+    dbs.commit()
+    return redirect(url_for("experiences.show", experience_id=experience.id, _anchor="comments"))
+
+
+@bp.get("/<int:experience_id>/comments/<int:comment_id>/voice")
+@policy.guard("experience.view", arg="experience_id")
+def comment_voice(experience: Experience, comment_id: int):
+    found = comments.find_visible(current_user, experience, comment_id)
+    if found is None:
+        abort(404)
+    return media.send_media(found.voice)
+
+
+@bp.post("/<int:experience_id>/comments/<int:comment_id>/pass-on")
+@policy.guard("experience.check", arg="experience_id")
+def pass_on(experience: Experience, comment_id: int):
+    if not comments.pass_on(experience, comment_id, current_user):
+        abort(404)
+    db.session().commit()
+    return redirect(url_for("experiences.show", experience_id=experience.id, _anchor="comments"))
+

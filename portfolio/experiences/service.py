@@ -1,0 +1,498 @@
+"""Experiences: making, saving, checking and sharing a learner's portfolio entries.
+
+Every change is saved as it happens (a tablet that sleeps loses nothing), and every change
+is small and idempotent, so a double tap or a second tab on the same draft cannot undo
+another tab's work: toggling a symbol names the symbol, moving a photo names the photo.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from portfolio.errors import KindError
+from portfolio.media.photos import StoredPhoto
+from portfolio.media.voice import StoredVoice
+from portfolio.models import (
+    Experience,
+    ExperienceKind,
+    ExperiencePhoto,
+    ExperienceStatus,
+    ExperienceTag,
+    HelpLevel,
+    MediaFile,
+    Role,
+    TagScheme,
+    User,
+    WouldLike,
+    utcnow,
+)
+from portfolio.symbols import vocabulary
+
+MAX_PHOTOS = 12
+MAX_TAGS = 12
+MAX_CAPTION = 500
+MAX_PLACE = 120
+MAX_NOTE = 1000
+
+
+class ExperienceError(KindError):
+    """A change that cannot be made, with a kind sentence to show."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the learner's flow. The order of ``STEPS`` is the order on screen."""
+
+    key: str
+    label: str
+    question: str
+    symbol: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step("kind", "What", "What did you do?", "step-what"),
+    Step("place", "Where", "Where did you go?", "step-where"),
+    Step("date", "When", "When was it?", "step-when"),
+    Step("photos", "Photos", "Add your photos", "step-photos"),
+    Step("did", "Jobs", "What did you do there?", "step-did"),
+    Step("feeling", "Feeling", "How did you feel?", "step-feeling"),
+    Step("skills", "Skills", "What skills did you use?", "step-skills"),
+    Step("job", "This job?", "Would you like to do this job?", "step-job"),
+    Step("words", "My words", "Say it in your words", "step-words"),
+    Step("voice", "My voice", "Record your voice", "step-voice"),
+    Step("send", "Send", "Check and send", "step-send"),
+)
+STEP_KEYS: tuple[str, ...] = tuple(step.key for step in STEPS)
+
+# Notes a TA can send back with one tap; the learner hears them read aloud.
+SEND_BACK_NOTES: dict[str, str] = {
+    "photos": "Please add a photo.",
+    "feeling": "Please tell us how you felt.",
+    "voice": "Please record your voice.",
+    "words": "Please add some words.",
+    "did": "Please show what you did.",
+}
+SEND_BACK_SYMBOLS: dict[str, str] = {
+    "photos": "step-photos", "feeling": "step-feeling", "voice": "step-voice", "words": "step-words", "did": "step-did",
+}
+
+
+# Where "what did you do there?" symbols come from, in the order the learner browses them.
+DID_CATEGORIES: tuple[str, ...] = ("tasks", "tools", "people", "jobs", "travel")
+
+
+def did_categories() -> list[vocabulary.Category]:
+    return [vocabulary.category(key) for key in DID_CATEGORIES]
+
+
+def today() -> date:
+    return date.today()
+
+
+def yesterday() -> date:
+    return date.today() - timedelta(days=1)
+
+
+def step(key: str) -> Step:
+    for candidate in STEPS:
+        if candidate.key == key:
+            return candidate
+    raise KeyError(key)
+
+
+def neighbours(key: str) -> tuple[str | None, str | None]:
+    """The steps before and after this one, for the fixed Back and Next buttons."""
+    index = STEP_KEYS.index(key)
+    before = STEP_KEYS[index - 1] if index > 0 else None
+    after = STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None
+    return before, after
+
+
+def start(dbs: Session, learner: User, actor: User) -> Experience:
+    """Begin an entry, or give back the learner's untouched draft (a double tap on "Add")."""
+    untouched = dbs.scalars(
+        select(Experience)
+        .where(
+            Experience.learner_id == learner.id,
+            Experience.created_by_id == actor.id,
+            Experience.status == ExperienceStatus.DRAFT.value,
+            Experience.kind.is_(None),
+            Experience.place == "",
+            Experience.caption == "",
+            Experience.voice_id.is_(None),
+        )
+        .order_by(Experience.id.desc())
+    ).first()
+    if untouched is not None and not untouched.photos and not untouched.tags:
+        return untouched
+    experience = Experience(
+        school_id=learner.school_id,
+        learner_id=learner.id,
+        created_by_id=actor.id,
+        caption_symbols={},
+        help_level=HelpLevel.STAFF.value if actor.role_enum is not Role.LEARNER else None,
+    )
+    dbs.add(experience)
+    dbs.flush()
+    return experience
+
+
+def latest_draft(dbs: Session, learner: User) -> Experience | None:
+    """The draft a learner comes back to after the tablet slept or the tab closed."""
+    return dbs.scalars(
+        select(Experience)
+        .where(Experience.learner_id == learner.id, Experience.status == ExperienceStatus.DRAFT.value)
+        .order_by(Experience.updated_at.desc(), Experience.id.desc())
+    ).first()
+
+
+def remember_step(experience: Experience, key: str) -> None:
+    if key in STEP_KEYS:
+        experience.step = key
+
+
+def set_kind(experience: Experience, value: str) -> None:
+    try:
+        experience.kind = ExperienceKind(value).value
+    except ValueError:
+        raise ExperienceError("Please choose one of the pictures.") from None
+
+
+def set_place(experience: Experience, symbol_key: str | None, typed: str | None) -> None:
+    """A place is a picture from the places grid, or typed words (staff often type the employer)."""
+    if symbol_key:
+        word = vocabulary.word(symbol_key)
+        if word is None or word.category != "places":
+            raise ExperienceError("Please choose one of the places.")
+        experience.place_symbol = word.key
+        if typed is None:
+            experience.place = word.label[:1].upper() + word.label[1:]
+    if typed is not None:
+        experience.place = clean_line(typed, MAX_PLACE)
+
+
+def set_dates(experience: Experience, choice: str, start_text: str = "", end_text: str = "",
+              today: date | None = None) -> None:
+    today = today or date.today()
+    if choice == "today":
+        experience.start_date, experience.end_date = today, None
+    elif choice == "yesterday":
+        experience.start_date, experience.end_date = today - timedelta(days=1), None
+    else:
+        start_day = _parse_date(start_text)
+        end_day = _parse_date(end_text) if end_text.strip() else None
+        if start_day is None:
+            raise ExperienceError("Please choose a day.")
+        if end_day is not None and end_day < start_day:
+            raise ExperienceError("The last day is before the first day. Please check the days.")
+        if start_day > today + timedelta(days=366):
+            raise ExperienceError("That day is too far ahead. Please check the day.")
+        experience.start_date, experience.end_date = start_day, (end_day if end_day != start_day else None)
+
+
+def toggle_tag(experience: Experience, scheme: TagScheme, value: str, on: bool) -> None:
+    """Add or remove one symbol. Naming the state wanted (not "flip") makes a double tap harmless."""
+    word = vocabulary.word(value)
+    allowed = "skills" if scheme is TagScheme.SKILL else None
+    if word is None or (allowed and word.category != allowed) or (not allowed and word.category == "skills"):
+        raise ExperienceError("Please choose one of the pictures.")
+    existing = [tag for tag in experience.tags if tag.scheme == scheme.value]
+    current = next((tag for tag in existing if tag.value == value), None)
+    if on and current is None:
+        if len(existing) >= MAX_TAGS:
+            raise ExperienceError(f"You can choose up to {MAX_TAGS} pictures.")
+        position = max((tag.position for tag in existing), default=-1) + 1
+        experience.tags.append(ExperienceTag(scheme=scheme.value, value=value, position=position))
+    elif not on and current is not None:
+        experience.tags.remove(current)
+
+
+def set_feeling(experience: Experience, value: str) -> None:
+    if value not in {word.key for word in vocabulary.FEELING_SCALE}:
+        raise ExperienceError("Please choose one of the faces.")
+    experience.feeling = value
+
+
+def set_would_like(experience: Experience, value: str) -> None:
+    try:
+        experience.would_like = WouldLike(value).value
+    except ValueError:
+        raise ExperienceError("Please choose yes, maybe or no.") from None
+
+
+def set_help_level(experience: Experience, value: str) -> None:
+    try:
+        experience.help_level = HelpLevel(value).value
+    except ValueError:
+        raise ExperienceError("Please choose how much help there was.") from None
+
+
+def set_staff_note(experience: Experience, text: str) -> None:
+    experience.staff_note = clean_text(text, MAX_NOTE)
+
+
+def set_caption(experience: Experience, text: str) -> None:
+    experience.caption = clean_line(text, MAX_CAPTION)
+
+
+def add_caption_word(experience: Experience, word: str) -> None:
+    """Tapping a word adds it to the sentence, so a caption never needs typing."""
+    word = clean_line(word, 60)
+    if not word:
+        return
+    joined = f"{experience.caption} {word}".strip() if experience.caption else word
+    if len(joined) > MAX_CAPTION:
+        raise ExperienceError("Your words are full. You can take some away.")
+    experience.caption = joined
+
+
+def remove_last_caption_word(experience: Experience) -> None:
+    words = experience.caption.split()
+    experience.caption = " ".join(words[:-1])
+
+
+def set_caption_symbol(experience: Experience, word: str, reference: str | None) -> None:
+    """Staff choose a different symbol for one word of the caption (or none, with ``""``)."""
+    key = vocabulary.normalise_word(word)
+    if not key:
+        raise ExperienceError("Please choose a word from the caption.")
+    choices = dict(experience.caption_symbols or {})
+    if reference is None:
+        choices.pop(key, None)
+    else:
+        choices[key] = reference
+    experience.caption_symbols = choices  # a new dict, so the JSON column is seen as changed
+
+
+def add_photo(dbs: Session, experience: Experience, stored: StoredPhoto) -> ExperiencePhoto:
+    """Attach an ingested photo. The same file again (a double tap) gives back the first copy."""
+    for photo in experience.photos:
+        if photo.sha256 == stored.sha256:
+            return photo
+    if len(experience.photos) >= MAX_PHOTOS:
+        raise ExperienceError(f"An entry can have up to {MAX_PHOTOS} photos. Take one away first.")
+    display = MediaFile(school_id=experience.school_id, key=stored.display_key, content_type=stored.content_type)
+    thumb = MediaFile(school_id=experience.school_id, key=stored.thumb_key, content_type=stored.content_type)
+    photo = ExperiencePhoto(
+        display=display,
+        thumb=thumb,
+        width=stored.width,
+        height=stored.height,
+        thumb_width=stored.thumb_width,
+        thumb_height=stored.thumb_height,
+        sha256=stored.sha256,
+        position=max((p.position for p in experience.photos), default=-1) + 1,
+    )
+    experience.photos.append(photo)
+    dbs.flush()
+    return photo
+
+
+def find_photo(experience: Experience, photo_id: int) -> ExperiencePhoto:
+    for photo in experience.photos:
+        if photo.id == photo_id:
+            return photo
+    raise ExperienceError("That photo has already been taken away.")
+
+
+def move_photo(experience: Experience, photo_id: int, direction: str) -> None:
+    """Swap a photo with its neighbour: reordering by tapping, never by dragging."""
+    ordered = sorted(experience.photos, key=lambda p: (p.position, p.id))
+    photo = find_photo(experience, photo_id)
+    index = ordered.index(photo)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in {"up", "down"}:
+        raise ExperienceError("Please choose up or down.")
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered):
+        item.position = position
+    experience.photos.sort(key=lambda p: p.position)
+
+
+def remove_photo(dbs: Session, experience: Experience, photo_id: int) -> list[str]:
+    """Take a photo away; returns the storage keys the caller should delete after commit."""
+    photo = find_photo(experience, photo_id)
+    keys = [photo.display.key, photo.thumb.key]
+    experience.photos.remove(photo)
+    dbs.flush()
+    dbs.delete(photo.display)
+    dbs.delete(photo.thumb)
+    return keys
+
+
+def set_voice(dbs: Session, experience: Experience, stored: StoredVoice) -> list[str]:
+    """Keep the new recording; returns the old recording's key for deletion after commit."""
+    old = experience.voice
+    experience.voice = MediaFile(
+        school_id=experience.school_id, key=stored.key, content_type=stored.content_type, seconds=stored.seconds
+    )
+    dbs.flush()
+    if old is None:
+        return []
+    dbs.delete(old)
+    return [old.key]
+
+
+def remove_voice(dbs: Session, experience: Experience) -> list[str]:
+    old = experience.voice
+    if old is None:
+        return []
+    experience.voice = None
+    dbs.flush()
+    dbs.delete(old)
+    return [old.key]
+
+
+def missing_for_sending(experience: Experience) -> list[Step]:
+    """What the learner still needs: only the kind of experience; everything else is welcome but optional."""
+    return [step("kind")] if not experience.kind else []
+
+
+def send_to_check(experience: Experience) -> None:
+    """The learner's "Send": a repeat tap on an entry already sent changes nothing."""
+    if experience.status != ExperienceStatus.DRAFT.value:
+        return
+    if missing_for_sending(experience):
+        raise ExperienceError("Please choose what you did first.")
+    experience.status = ExperienceStatus.WAITING.value
+    experience.submitted_at = utcnow()
+    experience.check_note, experience.check_note_symbol = "", None
+
+
+def approve(experience: Experience, staff: User, help_level: str) -> None:
+    """Share with the family. Staff must say how much help there was, since that is the evidence."""
+    if experience.status == ExperienceStatus.SHARED.value:
+        return
+    if not experience.kind:
+        raise ExperienceError("Choose what kind of experience this was before sharing it.")
+    set_help_level(experience, help_level)
+    experience.status = ExperienceStatus.SHARED.value
+    experience.checked_by_id = staff.id
+    experience.shared_at = utcnow()
+    experience.submitted_at = experience.submitted_at or experience.shared_at
+    experience.check_note, experience.check_note_symbol = "", None
+
+
+def send_back(experience: Experience, staff: User, note_key: str, note_text: str = "") -> None:
+    """Return the entry to the learner with a short note they can hear."""
+    if note_key and note_key not in SEND_BACK_NOTES:
+        raise ExperienceError("Please choose a note.")
+    text = clean_text(note_text, 300) or SEND_BACK_NOTES.get(note_key, "")
+    if not text:
+        raise ExperienceError("Please choose or write a short note for the learner.")
+    experience.status = ExperienceStatus.DRAFT.value
+    experience.checked_by_id = staff.id
+    experience.check_note = text
+    experience.check_note_symbol = SEND_BACK_SYMBOLS.get(note_key, "send-back")
+    experience.shared_at = None
+    if note_key in STEP_KEYS:
+        experience.step = note_key
+
+
+def checker_for(learner: User) -> User | None:
+    """The adult a learner's entry goes to: the first active TA or teacher of their group."""
+    if learner.group is None:
+        return None
+    staff = [person for person in learner.group.staff if person.active]
+    return staff[0] if staff else None
+
+
+def _with_children(statement):  # type: ignore[no-untyped-def]
+    # Loading photos, tags and voice up front keeps a portfolio page at a fixed number of queries.
+    return statement.options(
+        selectinload(Experience.tags),
+        selectinload(Experience.photos),
+        selectinload(Experience.voice),
+    )
+
+
+def portfolio(dbs: Session, learner: User, statuses: Sequence[ExperienceStatus] | None = None) -> list[Experience]:
+    """A learner's entries, newest first (by the day it happened, then when it was made)."""
+    statement = select(Experience).where(Experience.learner_id == learner.id)
+    if statuses is not None:
+        statement = statement.where(Experience.status.in_([status.value for status in statuses]))
+    statement = statement.order_by(
+        Experience.start_date.desc().nulls_last(), Experience.created_at.desc(), Experience.id.desc()
+    )
+    return list(dbs.scalars(_with_children(statement)))
+
+
+def to_check(dbs: Session, learners: Sequence[User]) -> list[Experience]:
+    """Entries waiting for a check from these learners, oldest first so nobody waits longest."""
+    ids = [learner.id for learner in learners]
+    if not ids:
+        return []
+    statement = (
+        select(Experience)
+        .where(Experience.learner_id.in_(ids), Experience.status == ExperienceStatus.WAITING.value)
+        .order_by(Experience.submitted_at, Experience.id)
+        .options(selectinload(Experience.learner))
+    )
+    return list(dbs.scalars(_with_children(statement)))
+
+
+def headline(experience: Experience) -> str:
+    """A short sentence naming the entry, for headings and read-aloud."""
+    kind = experience.kind_enum.label if experience.kind_enum else "New entry"
+    return f"{kind} at {experience.place}" if experience.place else kind
+
+
+def when_text(experience: Experience) -> str:
+    if experience.start_date is None:
+        return ""
+    text = experience.start_date.strftime("%-d %B %Y")
+    if experience.end_date:
+        text += " to " + experience.end_date.strftime("%-d %B %Y")
+    return text
+
+
+def sentence_for_reading(experience: Experience) -> str:
+    """Everything the card says, as one passage to read aloud on tap."""
+    parts = [headline(experience) + "."]
+    if when_text(experience):
+        parts.append(when_text(experience) + ".")
+    did = [vocabulary.word(key) for key in experience.tag_values(TagScheme.DID)]
+    if did:
+        parts.append("I did: " + ", ".join(w.label for w in did if w) + ".")
+    feeling = vocabulary.word(experience.feeling) if experience.feeling else None
+    if feeling:
+        parts.append(feeling.label + ".")
+    skills = [vocabulary.word(key) for key in experience.tag_values(TagScheme.SKILL)]
+    if skills:
+        parts.append("Skills I used: " + ", ".join(w.label for w in skills if w) + ".")
+    if experience.would_like_enum:
+        parts.append(f"Would I like to do this job? {experience.would_like_enum.label}.")
+    if experience.caption:
+        parts.append(experience.caption)
+    return " ".join(parts)
+
+
+def clean_line(text: str, limit: int) -> str:
+    # Control characters and line breaks would only confuse the read-aloud and the layout.
+    return re.sub(r"[\x00-\x1f\x7f]+", " ", text or "").strip()[:limit].strip()
+
+
+def clean_text(text: str, limit: int) -> str:
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text or "").replace("\r\n", "\n")
+    return text.strip()[:limit]
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        return None
+
+
+def parse_id(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+

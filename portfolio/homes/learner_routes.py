@@ -1,0 +1,23 @@
+"""The learner's own pages. Big pictures, few words, everything can be heard."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from portfolio import db
+from portfolio.experiences import service as experiences
+from portfolio.web import policy
+
+bp = Blueprint("learner", __name__, url_prefix="/me")
+
+
+@bp.get("/")
+@policy.guard("learner.home")
+def home():
+    dbs = db.session()
+    return render_template(
+        "learner/home.html",
+        learner=current_user,
+        draft=experiences.latest_draft(dbs, current_user),
+        entries=experiences.portfolio(dbs, current_user),
+    )

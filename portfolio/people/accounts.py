@@ -1,0 +1,198 @@
+"""Accounts for staff, admins, parents and learners, and password sign-in."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, has_app_context
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portfolio.models import Group, Role, School, SymbolMode, TextSize, User
+
+# Verified against when no account matches, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A problem with what was asked for, in words fit to show the person."""
+
+
+def hash_password(password: str) -> str:
+    """scrypt in production. The test-suite may choose a cheaper method to keep thousands of
+    sign-ins fast; ``PASSWORD_HASH_METHOD`` is never set outside tests."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """Return the active staff/admin/parent account for these details, or None.
+
+    Always runs one hash check so timing does not reveal whether an email exists.
+    """
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    if not user.active or user.role == Role.LEARNER.value:
+        return None
+    return user
+
+
+@dataclass
+class PersonDetails:
+    display_name: str
+    role: Role
+    email: str | None = None
+    password: str | None = None
+    group_id: int | None = None
+    picture_symbol: str | None = None
+
+
+def _check_email_free(session: Session, email: str, except_id: int | None = None) -> None:
+    query = select(User.id).where(func.lower(User.email) == email)
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    if session.scalar(query) is not None:
+        raise AccountError("Someone already uses that email address.")
+
+
+def _group_in_school(session: Session, school_id: int, group_id: int | None) -> Group | None:
+    if group_id is None:
+        return None
+    group = session.get(Group, group_id)
+    if group is None or group.school_id != school_id:
+        raise AccountError("Choose a group from your school.")
+    return group
+
+
+def create_person(session: Session, school: School, details: PersonDetails) -> User:
+    name = details.display_name.strip()
+    if not name:
+        raise AccountError("Enter a name.")
+    user = User(school_id=school.id, role=details.role.value, display_name=name[:120])
+    if details.role is Role.LEARNER:
+        user.group = _group_in_school(session, school.id, details.group_id)
+        user.picture_symbol = details.picture_symbol
+    else:
+        email = normalise_email(details.email or "")
+        if "@" not in email or len(email) > 254:
+            raise AccountError("Enter an email address, like name@school.org.uk.")
+        _check_email_free(session, email)
+        user.email = email
+        set_password(user, details.password or "")
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 1) + 1
+
+
+def update_person(
+    session: Session,
+    user: User,
+    *,
+    display_name: str,
+    email: str | None,
+    active: bool,
+    group_id: int | None = None,
+    staff_group_ids: list[int] | None = None,
+    child_ids: list[int] | None = None,
+    picture_symbol: str | None = None,
+) -> User:
+    """Change a person's details and links. Every linked record must be from the same school."""
+    name = display_name.strip()
+    if not name:
+        raise AccountError("Enter a name.")
+    user.display_name = name[:120]
+    if user.role != Role.LEARNER.value and email is not None:
+        clean = normalise_email(email)
+        if "@" not in clean:
+            raise AccountError("Enter an email address, like name@school.org.uk.")
+        _check_email_free(session, clean, except_id=user.id)
+        user.email = clean
+    if user.active and not active:
+        user.session_version += 1  # signs them out on every device
+    user.active = active
+    if user.role == Role.LEARNER.value:
+        user.group = _group_in_school(session, user.school_id, group_id)
+        if picture_symbol:
+            user.picture_symbol = picture_symbol
+    if user.role == Role.STAFF.value and staff_group_ids is not None:
+        user.staff_groups = [g for g in (_group_in_school(session, user.school_id, i) for i in staff_group_ids) if g]
+    if user.role == Role.PARENT.value and child_ids is not None:
+        children = []
+        for child_id in child_ids:
+            child = session.get(User, child_id)
+            if child is None or child.school_id != user.school_id or child.role != Role.LEARNER.value:
+                raise AccountError("Choose learners from your school.")
+            children.append(child)
+        user.children = children
+    session.flush()
+    return user
+
+
+def create_group(session: Session, school: School, name: str) -> Group:
+    clean = name.strip()[:120]
+    if not clean:
+        raise AccountError("Enter a name for the group.")
+    exists = session.scalar(select(Group.id).where(Group.school_id == school.id, Group.name == clean))
+    if exists is not None:
+        raise AccountError("There is already a group with that name.")
+    group = Group(school_id=school.id, name=clean)
+    session.add(group)
+    session.flush()
+    return group
+
+
+def set_display_settings(user: User, *, text_size: str, high_contrast: bool, symbol_mode: str) -> None:
+    """Staff choose how a learner's pages look; unknown values are refused, not stored."""
+    try:
+        user.text_size = TextSize(text_size).value
+        user.symbol_mode = SymbolMode(symbol_mode).value
+    except ValueError as exc:
+        raise AccountError("Choose one of the options shown.") from exc
+    user.high_contrast = high_contrast
+
+
+def people_in_school(session: Session, school_id: int, role: Role | None = None) -> list[User]:
+    query = select(User).where(User.school_id == school_id)
+    if role is not None:
+        query = query.where(User.role == role.value)
+    return list(session.scalars(query.order_by(User.role, User.display_name)))
+
+
+def groups_in_school(session: Session, school_id: int) -> list[Group]:
+    return list(session.scalars(select(Group).where(Group.school_id == school_id).order_by(Group.name)))
+
+
+def learners_for(session: Session, actor: User) -> list[User]:
+    """The learners this person works with: an admin sees the school, staff their groups."""
+    if actor.role == Role.ADMIN.value:
+        return people_in_school(session, actor.school_id, Role.LEARNER)
+    if actor.role == Role.STAFF.value:
+        ids = [g.id for g in actor.staff_groups]
+        if not ids:
+            return []
+        return list(
+            session.scalars(
+                select(User)
+                .where(User.role == Role.LEARNER.value, User.group_id.in_(ids), User.active.is_(True))
+                .order_by(User.display_name)
+            )
+        )
+    if actor.role == Role.PARENT.value:
+        return list(actor.children)
+    return []

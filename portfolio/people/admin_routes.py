@@ -1,0 +1,137 @@
+"""The careers leader's pages: people, groups and the links between them."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template, request, url_for
+from flask_login import current_user
+
+from portfolio import db
+from portfolio.models import Group, Role, User
+from portfolio.people import accounts
+from portfolio.symbols.library import PICTURE_SYMBOLS
+from portfolio.web import hx, policy
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _int_list(name: str) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+
+
+def _optional_int(name: str) -> int | None:
+    value = request.form.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+@policy.guard("admin")
+def home():
+    dbs = db.session()
+    people = accounts.people_in_school(dbs, current_user.school_id)
+    counts = {role: sum(1 for p in people if p.role == role.value) for role in Role}
+    return render_template("admin/home.html", counts=counts, groups=accounts.groups_in_school(dbs, current_user.school_id))
+
+
+@bp.get("/people")
+@policy.guard("admin")
+def people():
+    role_value = request.args.get("role", "")
+    role = Role(role_value) if role_value in {r.value for r in Role} else None
+    listed = accounts.people_in_school(db.session(), current_user.school_id, role)
+    return hx.render("admin/people.html", "admin/_people_list.html", "people-list", people=listed, role=role)
+
+
+def _person_form(person: User | None, error: str | None, form: dict[str, str], status: int = 200):
+    dbs = db.session()
+    return render_template(
+        "admin/person_form.html",
+        person=person,
+        error=error,
+        form=form,
+        groups=accounts.groups_in_school(dbs, current_user.school_id),
+        learners=accounts.people_in_school(dbs, current_user.school_id, Role.LEARNER),
+        pictures=PICTURE_SYMBOLS,
+        roles=list(Role),
+    ), status
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@policy.guard("admin")
+def new_person():
+    if request.method == "GET":
+        return _person_form(None, None, {"role": request.args.get("role", Role.LEARNER.value)})
+    dbs = db.session()
+    form = request.form.to_dict()
+    try:
+        role = Role(form.get("role", ""))
+        details = accounts.PersonDetails(
+            display_name=form.get("display_name", ""),
+            role=role,
+            email=form.get("email") or None,
+            password=form.get("password") or None,
+            group_id=_optional_int("group_id"),
+            picture_symbol=form.get("picture_symbol") if form.get("picture_symbol") in PICTURE_SYMBOLS else None,
+        )
+        if role is Role.LEARNER and details.picture_symbol is None:
+            raise accounts.AccountError("Choose a picture for the learner.")
+        person = accounts.create_person(dbs, current_user.school, details)
+        dbs.commit()
+    except ValueError as exc:
+        dbs.rollback()
+        message = str(exc) if isinstance(exc, accounts.AccountError) else "Choose a role."
+        form.pop("password", None)
+        return _person_form(None, message, form, 422)
+    flash(f"{person.display_name} has been added.")
+    return hx.redirect_to(url_for("admin.person", person_id=person.id))
+
+
+@bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+@policy.guard("person.manage", arg="person_id")
+def person(person: User):
+    if request.method == "GET":
+        return _person_form(person, None, {})
+    dbs = db.session()
+    form = request.form.to_dict()
+    try:
+        accounts.update_person(
+            dbs,
+            person,
+            display_name=form.get("display_name", ""),
+            email=form.get("email"),
+            active=form.get("active") == "on" or person.id == current_user.id,
+            group_id=_optional_int("group_id"),
+            staff_group_ids=_int_list("staff_group_ids"),
+            child_ids=_int_list("child_ids"),
+            picture_symbol=form.get("picture_symbol") if form.get("picture_symbol") in PICTURE_SYMBOLS else None,
+        )
+        if form.get("password"):
+            accounts.set_password(person, form["password"])
+        dbs.commit()
+    except accounts.AccountError as exc:
+        dbs.rollback()
+        return _person_form(person, str(exc), form, 422)
+    flash(f"Saved changes for {person.display_name}.")
+    return hx.redirect_to(url_for("admin.person", person_id=person.id))
+
+
+@bp.route("/groups", methods=["GET", "POST"])
+@policy.guard("admin")
+def groups():
+    dbs = db.session()
+    error = None
+    if request.method == "POST":
+        try:
+            group = accounts.create_group(dbs, current_user.school, request.form.get("name", ""))
+            dbs.commit()
+            flash(f"Group {group.name} has been added.")
+            return hx.redirect_to(url_for("admin.groups"))
+        except accounts.AccountError as exc:
+            dbs.rollback()
+            error = str(exc)
+    listed = accounts.groups_in_school(dbs, current_user.school_id)
+    return render_template("admin/groups.html", groups=listed, error=error), (200 if error is None else 422)
+
+
+@bp.get("/groups/<int:group_id>")
+@policy.guard("group.manage", arg="group_id")
+def group(group: Group):
+    return render_template("admin/group.html", group=group)

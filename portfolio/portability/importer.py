@@ -1,0 +1,767 @@
+"""Bringing a portable portfolio from another school into this one, safely and only once.
+
+An archive comes from outside, so it is treated as hostile until proved otherwise. Every
+member is checked before anything is read (names, links, sizes, compression ratio), every
+read stops as soon as the bytes pass what was declared, the JSON is checked field by field,
+and every photo and recording goes through the same ingest as an upload, so nothing from
+the archive is ever stored as it came. A refusal leaves nothing behind: no rows, no files.
+
+A second import of the same zip adds nothing: the ``ImportRecord`` for its ``export_uid``
+and the uids of its entries and statements say what is already here. A later export of the
+same learner adds only what is new.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+import uuid
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portfolio.experiences import service as experiences
+from portfolio.experiences.comments import MAX_COMMENT
+from portfolio.media.photos import PhotoRefused, ingest_photo
+from portfolio.media.storage import MediaStore
+from portfolio.media.voice import VoiceRefused, ingest_voice
+from portfolio.models import (
+    Experience,
+    ExperienceKind,
+    ExperienceStatus,
+    ExperienceTag,
+    FamilyComment,
+    Group,
+    HelpLevel,
+    ImportRecord,
+    MediaFile,
+    PassportSection,
+    PassportStatement,
+    Role,
+    School,
+    SchoolSymbol,
+    StatementStatus,
+    SymbolMode,
+    TagScheme,
+    TextSize,
+    User,
+    WouldLike,
+)
+from portfolio.portability.export import SCHOOL_WORD_PREFIX
+from portfolio.portability.format import (
+    FORMAT,
+    JSON_NAME,
+    MAX_JSON_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_MEMBERS,
+    MAX_RATIO,
+    MAX_TOTAL_BYTES,
+    RATIO_FLOOR_BYTES,
+    VERSION,
+    ImportRefused,
+    is_uid,
+    local_uid,
+)
+from portfolio.symbols import service as school_symbols
+from portfolio.symbols import vocabulary
+from portfolio.symbols.library import PICTURE_SYMBOLS
+
+NOT_A_ZIP = "This file is not a portfolio from My Next Steps. Please choose the .zip file the other school gave you."
+UNSAFE = ("This file has something unsafe inside, so it was not imported and nothing was added. "
+          "Please ask the other school for a new copy.")
+TOO_BIG = "This portfolio is too big to import. Nothing was added. Please ask the other school for help."
+JSON_TOO_BIG = "The details file in this portfolio is too big to be real. Nothing was added."
+DAMAGED = ("This portfolio is damaged or has been changed, so nothing was added. "
+           "Please ask the other school for a new copy.")
+BAD_DETAILS = ("The details in this portfolio could not be read, so nothing was added. "
+               "Please ask the other school for a new copy.")
+WRONG_VERSION = ("This portfolio was made by a different version of My Next Steps, so it cannot be imported here. "
+                 "Nothing was added.")
+MISSING_FILE = ("A photo or recording is missing from this portfolio, so nothing was added. "
+                "Please ask the other school for a new copy.")
+BAD_PHOTO = "A photo in this portfolio is not a photo we can use, so nothing was added."
+BAD_VOICE = "A voice recording in this portfolio cannot be played, so nothing was added."
+
+MAX_EXPERIENCES = 2000
+MAX_STATEMENTS = 2000
+MAX_COMMENTS = 200
+MAX_TAGS = 100
+MAX_EVIDENCE = 200
+MAX_CAPTION_SYMBOLS = 200
+MAX_STATEMENT_TEXT = 2000
+MAX_VOICE_BYTES = 10 * 1024 * 1024
+_CHUNK = 64 * 1024
+_ALLOWED_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- what the JSON says
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CommentData:
+    text: str
+    created_at: datetime | None
+    passed_on_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ExperienceData:
+    uid: str
+    kind: str | None
+    place: str
+    place_symbol: str | None
+    start_date: date | None
+    end_date: date | None
+    feeling: str | None
+    would_like: str | None
+    caption: str
+    caption_symbols: dict[str, str]
+    tags: list[tuple[str, str]]
+    help_level: str | None
+    status: str
+    staff_note: str
+    created_at: datetime | None
+    submitted_at: datetime | None
+    shared_at: datetime | None
+    photos: list[MediaRef]
+    voice: MediaRef | None
+    comments: list[CommentData]
+
+
+@dataclass(frozen=True)
+class StatementData:
+    uid: str
+    section: str
+    text: str
+    symbol: str | None
+    help_level: str | None
+    status: str
+    position: int
+    voice: MediaRef | None
+    evidence: list[str]
+
+
+@dataclass(frozen=True)
+class PortfolioData:
+    export_uid: str
+    name: str
+    picture_symbol: str | None
+    text_size: str
+    high_contrast: bool
+    symbol_mode: str
+    experiences: list[ExperienceData]
+    statements: list[StatementData]
+
+
+@dataclass
+class ImportResult:
+    """What an import did. ``written_keys`` are the media files it stored, for clean-up if the commit fails."""
+
+    learner: User
+    created_learner: bool
+    added_experiences: int
+    added_statements: int
+    written_keys: list[str] = field(default_factory=list)
+
+    @property
+    def already_imported(self) -> bool:
+        return not self.created_learner and not self.added_experiences and not self.added_statements
+
+
+# --------------------------------------------------------------------------- the archive itself
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return stat.S_ISLNK(info.external_attr >> 16)
+
+
+def _safe_name(name: str) -> bool:
+    """A member name that can only ever mean a file inside the folder it is unpacked into."""
+    if not name or "\x00" in name or "\\" in name or ":" in name or name.startswith("/"):
+        return False
+    parts = name.split("/")
+    if parts[-1] == "":  # a folder entry
+        parts = parts[:-1]
+    return bool(parts) and all(part not in {"", ".", ".."} for part in parts)
+
+
+def check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """Check every member before reading any; returns the files (not folders) by name.
+
+    The declared sizes are checked here; ``read_member`` also stops when the real bytes pass
+    them, because a hostile archive can declare anything.
+    """
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ImportRefused(TOO_BIG, f"{len(infos)} members")
+    files: dict[str, zipfile.ZipInfo] = {}
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        for name in {info.filename, info.orig_filename}:
+            if not _safe_name(name):
+                raise ImportRefused(UNSAFE, f"unsafe member name {name!r}")
+        if info.filename in seen:
+            raise ImportRefused(UNSAFE, f"member {info.filename!r} twice")
+        seen.add(info.filename)
+        if _is_symlink(info):
+            raise ImportRefused(UNSAFE, f"symlink member {info.filename!r}")
+        if info.flag_bits & 0x1:
+            raise ImportRefused(UNSAFE, f"encrypted member {info.filename!r}")
+        if info.is_dir():
+            continue
+        if info.compress_type not in _ALLOWED_METHODS:
+            raise ImportRefused(UNSAFE, f"compression method {info.compress_type} for {info.filename!r}")
+        if info.filename == JSON_NAME and info.file_size > MAX_JSON_BYTES:
+            raise ImportRefused(JSON_TOO_BIG, f"portfolio.json declares {info.file_size} bytes")
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise ImportRefused(TOO_BIG, f"{info.filename!r} declares {info.file_size} bytes")
+        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ImportRefused(UNSAFE, f"{info.filename!r} compresses {info.file_size}:{info.compress_size}")
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise ImportRefused(TOO_BIG, f"more than {MAX_TOTAL_BYTES} bytes in all")
+        files[info.filename] = info
+    return files
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """Read one member, stopping the moment it gives more than it declared or than ``limit``."""
+    allowed = min(info.file_size, limit)
+    chunks: list[bytes] = []
+    got = 0
+    try:
+        with archive.open(info) as handle:
+            while True:
+                chunk = handle.read(_CHUNK)
+                if not chunk:
+                    break
+                got += len(chunk)
+                if got > allowed:
+                    raise ImportRefused(UNSAFE, f"{info.filename!r} gives more than {allowed} bytes")
+                chunks.append(chunk)
+    except ImportRefused:
+        raise
+    # Compression methods were checked when the archive was listed, so only damage is left here.
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise ImportRefused(DAMAGED, f"{info.filename!r}: {exc}") from exc
+    if got != info.file_size:
+        raise ImportRefused(DAMAGED, f"{info.filename!r} gave {got} of {info.file_size} bytes")
+    return b"".join(chunks)
+
+
+def open_archive(source: IO[bytes] | str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(source)
+    except Exception as exc:
+        # zipfile raises many types for a file that is not a zip or whose directory is mangled.
+        raise ImportRefused(NOT_A_ZIP, f"not a zip: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- reading the JSON
+
+
+class _Bad(Exception):
+    """A field that does not fit the format; turned into ``BAD_DETAILS`` with the path for the log."""
+
+
+def _get(obj: dict[str, Any], key: str, where: str, check: Callable[[Any], T], optional: bool = False) -> T:
+    if key not in obj:
+        if optional:
+            return check(None)
+        raise _Bad(f"{where}.{key} is missing")
+    try:
+        return check(obj[key])
+    except _Bad as problem:
+        raise _Bad(f"{where}.{key}: {problem}") from None
+
+
+def _text(limit: int, nullable: bool = False) -> Callable[[Any], Any]:
+    def check(value: Any) -> str | None:
+        if value is None and nullable:
+            return None
+        if not isinstance(value, str):
+            raise _Bad("is not text")
+        if len(value) > limit:
+            raise _Bad(f"is longer than {limit}")
+        return value
+    return check
+
+
+def _choice(values: set[str], nullable: bool = False) -> Callable[[Any], Any]:
+    def check(value: Any) -> str | None:
+        if value is None and nullable:
+            return None
+        if value not in values:
+            raise _Bad(f"{value!r} is not one of the choices")
+        return str(value)
+    return check
+
+
+def _enum_values(enum: Any) -> set[str]:
+    return {member.value for member in enum}
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad("is not true or false")
+    return value
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not -1_000_000 <= value <= 1_000_000:
+        raise _Bad("is not a whole number")
+    return value
+
+
+def _day(value: Any) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise _Bad("is not a date") from None
+
+
+def _moment(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).removesuffix("Z")) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise _Bad("is not a date and time")
+    return moment.replace(tzinfo=None)
+
+
+def _uid(value: Any) -> str:
+    if not is_uid(value):
+        raise _Bad("is not a uid")
+    return str(value)
+
+
+def _list(limit: int) -> Callable[[Any], list[Any]]:
+    def check(value: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise _Bad("is not a list")
+        if len(value) > limit:
+            raise _Bad(f"has more than {limit} items")
+        return value
+    return check
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Bad("is not an object")
+    return value
+
+
+def _media(value: Any) -> MediaRef | None:
+    if value is None:
+        return None
+    obj = _object(value)
+    path = _get(obj, "path", "media", _text(300))
+    digest = _get(obj, "sha256", "media", _text(64))
+    if len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
+        raise _Bad("sha256 is not a SHA-256")
+    if not path.startswith("media/"):
+        raise _Bad("path is not under media/")
+    return MediaRef(path, digest)
+
+
+def _comment(value: Any) -> CommentData:
+    obj = _object(value)
+    return CommentData(
+        text=_get(obj, "text", "comment", _text(MAX_COMMENT)),
+        created_at=_get(obj, "created_at", "comment", _moment, optional=True),
+        passed_on_at=_get(obj, "passed_on_at", "comment", _moment, optional=True),
+    )
+
+
+def _experience(value: Any, index: int) -> ExperienceData:
+    where = f"experiences[{index}]"
+    obj = _object(value)
+    symbols = _get(obj, "caption_symbols", where, _object)
+    if len(symbols) > MAX_CAPTION_SYMBOLS:
+        raise _Bad(f"{where}.caption_symbols has too many words")
+    caption_symbols = {_text(60)(word): _text(80)(ref) for word, ref in symbols.items()}
+    tags = []
+    for tag in _get(obj, "tags", where, _list(MAX_TAGS)):
+        tag_obj = _object(tag)
+        tags.append((_get(tag_obj, "scheme", where, _text(20)), _get(tag_obj, "value", where, _text(60))))
+    photos = []
+    for photo in _get(obj, "photos", where, _list(experiences.MAX_PHOTOS)):
+        photo_obj = _object(photo)
+        display = _get(photo_obj, "display", where, _media)
+        _get(photo_obj, "thumb", where, _media)  # checked, but only the display copy is ingested
+        if display is None:
+            raise _Bad(f"{where}.photos has a photo with no display copy")
+        photos.append(display)
+    return ExperienceData(
+        uid=_get(obj, "uid", where, _uid),
+        kind=_get(obj, "kind", where, _choice(_enum_values(ExperienceKind), nullable=True)),
+        place=_get(obj, "place", where, _text(200)),
+        place_symbol=_get(obj, "place_symbol", where, _text(60, nullable=True)),
+        start_date=_get(obj, "start_date", where, _day),
+        end_date=_get(obj, "end_date", where, _day),
+        feeling=_get(obj, "feeling", where, _text(40, nullable=True)),
+        would_like=_get(obj, "would_like", where, _choice(_enum_values(WouldLike), nullable=True)),
+        caption=_get(obj, "caption", where, _text(experiences.MAX_CAPTION)),
+        caption_symbols=caption_symbols,
+        tags=tags,
+        help_level=_get(obj, "help_level", where, _choice(_enum_values(HelpLevel), nullable=True)),
+        status=_get(obj, "status", where, _choice(_enum_values(ExperienceStatus))),
+        staff_note=_get(obj, "staff_note", where, _text(experiences.MAX_NOTE)),
+        created_at=_get(obj, "created_at", where, _moment, optional=True),
+        submitted_at=_get(obj, "submitted_at", where, _moment, optional=True),
+        shared_at=_get(obj, "shared_at", where, _moment, optional=True),
+        photos=photos,
+        voice=_get(obj, "voice", where, _media, optional=True),
+        comments=[_comment(c) for c in _get(obj, "comments", where, _list(MAX_COMMENTS))],
+    )
+
+
+def _statement(value: Any, index: int) -> StatementData:
+    where = f"passport[{index}]"
+    obj = _object(value)
+    return StatementData(
+        uid=_get(obj, "uid", where, _uid),
+        section=_get(obj, "section", where, _choice(_enum_values(PassportSection))),
+        text=_get(obj, "text", where, _text(MAX_STATEMENT_TEXT)),
+        symbol=_get(obj, "symbol", where, _text(80, nullable=True)),
+        help_level=_get(obj, "help_level", where, _choice(_enum_values(HelpLevel), nullable=True)),
+        status=_get(obj, "status", where, _choice(_enum_values(StatementStatus))),
+        position=_get(obj, "position", where, _whole),
+        voice=_get(obj, "voice", where, _media, optional=True),
+        evidence=[_uid(item) for item in _get(obj, "evidence", where, _list(MAX_EVIDENCE))],
+    )
+
+
+def parse_document(data: bytes) -> PortfolioData:
+    """Check ``portfolio.json`` field by field. Raises ``ImportRefused`` with a kind message."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ImportRefused(BAD_DETAILS, f"portfolio.json is not JSON: {exc}") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportRefused(BAD_DETAILS, "portfolio.json is not a My Next Steps portfolio")
+    version = document.get("version")
+    if isinstance(version, bool) or version != VERSION:
+        raise ImportRefused(WRONG_VERSION, f"version {version!r}")
+    try:
+        learner = _get(document, "learner", "document", _object)
+        display = _get(learner, "display", "learner", _object)
+        parsed = PortfolioData(
+            export_uid=_get(document, "export_uid", "document", _uid),
+            name=_get(learner, "name", "learner", _text(120)),
+            picture_symbol=_get(learner, "picture_symbol", "learner", _text(60, nullable=True)),
+            text_size=_get(display, "text_size", "display", _choice(_enum_values(TextSize))),
+            high_contrast=_get(display, "high_contrast", "display", _flag),
+            symbol_mode=_get(display, "symbol_mode", "display", _choice(_enum_values(SymbolMode))),
+            experiences=[_experience(item, i) for i, item in
+                         enumerate(_get(document, "experiences", "document", _list(MAX_EXPERIENCES)))],
+            statements=[_statement(item, i) for i, item in
+                        enumerate(_get(document, "passport", "document", _list(MAX_STATEMENTS)))],
+        )
+    except _Bad as problem:
+        raise ImportRefused(BAD_DETAILS, str(problem)) from None
+    if not parsed.name.strip():
+        raise ImportRefused(BAD_DETAILS, "learner.name is empty")
+    uids = [e.uid for e in parsed.experiences] + [s.uid for s in parsed.statements]
+    if len(set(uids)) != len(uids):
+        raise ImportRefused(BAD_DETAILS, "a uid is used twice")
+    known = {e.uid for e in parsed.experiences}
+    for statement in parsed.statements:
+        if any(uid not in known for uid in statement.evidence):
+            raise ImportRefused(BAD_DETAILS, f"statement {statement.uid} links an entry that is not in the file")
+    return parsed
+
+
+def _media_refs(parsed: PortfolioData) -> list[MediaRef]:
+    refs: list[MediaRef] = []
+    for entry in parsed.experiences:
+        refs.extend(entry.photos)
+        if entry.voice:
+            refs.append(entry.voice)
+    refs.extend(s.voice for s in parsed.statements if s.voice)
+    return refs
+
+
+def read_portfolio(archive: zipfile.ZipFile) -> tuple[PortfolioData, dict[str, zipfile.ZipInfo]]:
+    """Check the archive and its JSON, and that every file the JSON names is there."""
+    files = check_members(archive)
+    if JSON_NAME not in files:
+        raise ImportRefused(NOT_A_ZIP, "no portfolio.json")
+    parsed = parse_document(read_member(archive, files[JSON_NAME], MAX_JSON_BYTES))
+    for ref in _media_refs(parsed):
+        if ref.path not in files:
+            raise ImportRefused(MISSING_FILE, f"{ref.path} is named but not in the zip")
+    return parsed, files
+
+
+# --------------------------------------------------------------------------- making the rows
+
+
+@dataclass
+class _Importer:
+    dbs: Session
+    store: MediaStore
+    archive: zipfile.ZipFile
+    files: dict[str, zipfile.ZipInfo]
+    school: School
+    max_voice_seconds: float
+    written: list[str] = field(default_factory=list)
+    own_symbols: dict[str, int] = field(default_factory=dict)
+
+    def bytes_of(self, ref: MediaRef, limit: int) -> bytes:
+        data = read_member(self.archive, self.files[ref.path], limit)
+        if hashlib.sha256(data).hexdigest() != ref.sha256:
+            raise ImportRefused(DAMAGED, f"{ref.path} does not match its SHA-256")
+        return data
+
+    def voice(self, ref: MediaRef, folder: str) -> MediaFile:
+        try:
+            stored = ingest_voice(self.bytes_of(ref, MAX_VOICE_BYTES), self.store, f"{folder}/{self.school.id}",
+                                  max_seconds=self.max_voice_seconds, max_bytes=MAX_VOICE_BYTES)
+        except VoiceRefused as refused:
+            raise ImportRefused(BAD_VOICE, f"{ref.path}: {refused.message}") from refused
+        self.written.append(stored.key)
+        return MediaFile(school_id=self.school.id, key=stored.key, content_type=stored.content_type,
+                         seconds=stored.seconds)
+
+    def add_photo(self, entry: Experience, ref: MediaRef) -> None:
+        try:
+            stored = ingest_photo(self.bytes_of(ref, MAX_MEMBER_BYTES), self.store, f"photos/{self.school.id}",
+                                  max_bytes=MAX_MEMBER_BYTES)
+        except PhotoRefused as refused:
+            raise ImportRefused(BAD_PHOTO, f"{ref.path}: {refused.message}") from refused
+        self.written.extend([stored.display_key, stored.thumb_key])
+        try:
+            photo = experiences.add_photo(self.dbs, entry, stored)
+        except experiences.ExperienceError as problem:
+            raise ImportRefused(BAD_DETAILS, f"{ref.path}: {problem.message}") from problem
+        if photo.display.key != stored.display_key:  # the same photo twice in one entry: keep one copy
+            for key in (stored.display_key, stored.thumb_key):
+                self.store.delete(key)
+                self.written.remove(key)
+
+    def symbol_ref(self, reference: str | None) -> str | None:
+        """A symbol reference from the file, as this school refers to it; None when it has no such picture."""
+        if not reference:
+            return reference
+        if reference.startswith(SCHOOL_WORD_PREFIX):
+            symbol_id = self.own_symbols.get(reference[len(SCHOOL_WORD_PREFIX):])
+            return f"{school_symbols.REFERENCE_PREFIX}{symbol_id}" if symbol_id is not None else None
+        return reference if vocabulary.word(reference) is not None else None
+
+
+def _free_uid(dbs: Session, model: type[Experience] | type[PassportStatement], school_id: int, source: str) -> str:
+    for candidate in (source, local_uid(school_id, source)):
+        if dbs.scalar(select(model.id).where(model.uid == candidate)) is None:
+            return candidate
+    return str(uuid.uuid4())
+
+
+def _already_here(dbs: Session, model: type[Experience] | type[PassportStatement], school_id: int,
+                  source: str) -> Any:
+    return dbs.scalar(select(model).where(model.uid.in_([source, local_uid(school_id, source)]),
+                                          model.school_id == school_id))
+
+
+def _known_word(key: str | None, category: str | None = None) -> str | None:
+    found = vocabulary.word(key) if key else None
+    if found is None or (category is not None and found.category != category):
+        return None
+    return found.key
+
+
+def _new_experience(importer: _Importer, learner: User, data: ExperienceData) -> Experience:
+    school_id = importer.school.id
+    caption_symbols = {}
+    for word, reference in data.caption_symbols.items():
+        mapped = importer.symbol_ref(reference)
+        if mapped is not None:
+            caption_symbols[vocabulary.normalise_word(word)] = mapped
+    entry = Experience(
+        uid=_free_uid(importer.dbs, Experience, school_id, data.uid),
+        school_id=school_id,
+        learner_id=learner.id,
+        created_by_id=None,
+        kind=data.kind,
+        place=experiences.clean_line(data.place, 200),
+        place_symbol=_known_word(data.place_symbol, "places"),
+        start_date=data.start_date,
+        end_date=data.end_date,
+        feeling=_known_word(data.feeling),
+        would_like=data.would_like,
+        caption=experiences.clean_line(data.caption, experiences.MAX_CAPTION),
+        caption_symbols=caption_symbols,
+        help_level=data.help_level,
+        staff_note=experiences.clean_text(data.staff_note, experiences.MAX_NOTE),
+        status=data.status,
+        step="send",
+        submitted_at=data.submitted_at,
+        shared_at=data.shared_at,
+    )
+    if data.created_at is not None:
+        entry.created_at = data.created_at
+    schemes = _enum_values(TagScheme)
+    positions: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
+    for scheme, value in data.tags:
+        if scheme not in schemes or vocabulary.word(value) is None or (scheme, value) in seen:
+            continue  # a symbol this install does not know yet; the rest of the entry still comes
+        seen.add((scheme, value))
+        position = positions.get(scheme, 0)
+        positions[scheme] = position + 1
+        entry.tags.append(ExperienceTag(scheme=scheme, value=value, position=position))
+    importer.dbs.add(entry)
+    importer.dbs.flush()
+    for ref in data.photos:
+        importer.add_photo(entry, ref)
+    if data.voice is not None:
+        entry.voice = importer.voice(data.voice, "voice")
+    for comment in data.comments:
+        if not comment.text.strip():
+            continue
+        row = FamilyComment(school_id=school_id, text=experiences.clean_text(comment.text, MAX_COMMENT),
+                            passed_on_at=comment.passed_on_at)
+        if comment.created_at is not None:
+            row.created_at = comment.created_at
+        entry.comments.append(row)
+    importer.dbs.flush()
+    return entry
+
+
+def _new_statement(importer: _Importer, learner: User, data: StatementData,
+                   entries_by_uid: dict[str, Experience]) -> PassportStatement:
+    statement = PassportStatement(
+        uid=_free_uid(importer.dbs, PassportStatement, importer.school.id, data.uid),
+        school_id=importer.school.id,
+        learner_id=learner.id,
+        section=data.section,
+        text=experiences.clean_text(data.text, MAX_STATEMENT_TEXT),
+        symbol=importer.symbol_ref(data.symbol),
+        help_level=data.help_level,
+        status=data.status,
+        position=data.position,
+    )
+    if data.voice is not None:
+        statement.voice = importer.voice(data.voice, "passport")
+    statement.evidence = [entries_by_uid[uid] for uid in data.evidence if uid in entries_by_uid]
+    importer.dbs.add(statement)
+    importer.dbs.flush()
+    return statement
+
+
+def _find_learner(dbs: Session, school: School, parsed: PortfolioData) -> tuple[ImportRecord | None, User | None]:
+    """The learner this portfolio already became here, if it did: by its import record, else by its entries."""
+    record = dbs.scalar(select(ImportRecord).where(ImportRecord.school_id == school.id,
+                                                   ImportRecord.export_uid == parsed.export_uid))
+    if record is not None and record.learner_id is not None:
+        learner = dbs.get(User, record.learner_id)
+        if learner is not None and learner.school_id == school.id:
+            return record, learner
+    for entry in parsed.experiences:
+        found = _already_here(dbs, Experience, school.id, entry.uid)
+        if found is not None:
+            return record, found.learner
+    for statement_data in parsed.statements:
+        found = _already_here(dbs, PassportStatement, school.id, statement_data.uid)
+        if found is not None:
+            return record, found.learner
+    return record, None
+
+
+def import_portfolio(
+    dbs: Session,
+    store: MediaStore,
+    source: IO[bytes] | str,
+    *,
+    school: School,
+    group: Group,
+    actor: User,
+    max_voice_seconds: float = 300,
+) -> ImportResult:
+    """Import a portfolio zip as a learner of ``school`` in ``group`` (or add what is new to them).
+
+    An import is all or nothing: on ``ImportRefused`` every file it stored is deleted and the
+    session is rolled back, so the caller only shows the message. On success the caller commits,
+    and deletes ``result.written_keys`` if that commit fails.
+    """
+    if group.school_id != school.id:
+        raise ImportRefused("Please choose a group from your school.", "group from another school")
+    written: list[str] = []
+    try:
+        with open_archive(source) as archive:
+            parsed, files = read_portfolio(archive)
+            importer = _Importer(dbs, store, archive, files, school, max_voice_seconds, written)
+            importer.own_symbols = {word: symbol_id for word, symbol_id in dbs.execute(
+                select(SchoolSymbol.word, SchoolSymbol.id).where(SchoolSymbol.school_id == school.id))}
+            return _import(importer, parsed, group, actor)
+    except BaseException:
+        _undo(dbs, store, written)
+        raise
+
+
+def _undo(dbs: Session, store: MediaStore, written: list[str]) -> None:
+    dbs.rollback()
+    for key in written:
+        store.delete(key)
+
+
+def _import(importer: _Importer, parsed: PortfolioData, group: Group, actor: User) -> ImportResult:
+    dbs, school = importer.dbs, importer.school
+    record, learner = _find_learner(dbs, school, parsed)
+    created = learner is None
+    if learner is None:
+        learner = User(
+            school_id=school.id,
+            role=Role.LEARNER.value,
+            display_name=parsed.name.strip()[:120],
+            group_id=group.id,
+            # A picture the login check cannot show would lock the learner out; staff choose one instead.
+            picture_symbol=parsed.picture_symbol if parsed.picture_symbol in PICTURE_SYMBOLS else None,
+            text_size=parsed.text_size,
+            high_contrast=parsed.high_contrast,
+            symbol_mode=parsed.symbol_mode,
+        )
+        dbs.add(learner)
+        dbs.flush()
+    entries_by_uid: dict[str, Experience] = {}
+    added_entries = 0
+    for data in parsed.experiences:
+        existing = _already_here(dbs, Experience, school.id, data.uid)
+        if existing is not None:
+            entries_by_uid[data.uid] = existing
+            continue
+        entries_by_uid[data.uid] = _new_experience(importer, learner, data)
+        added_entries += 1
+    added_statements = 0
+    for statement_data in parsed.statements:
+        if _already_here(dbs, PassportStatement, school.id, statement_data.uid) is not None:
+            continue
+        _new_statement(importer, learner, statement_data, entries_by_uid)
+        added_statements += 1
+    if record is None:
+        dbs.add(ImportRecord(school_id=school.id, export_uid=parsed.export_uid, learner_id=learner.id,
+                             imported_by_id=actor.id))
+    elif record.learner_id != learner.id:
+        record.learner_id = learner.id
+    dbs.flush()
+    return ImportResult(learner, created, added_entries, added_statements, list(importer.written))

@@ -1,0 +1,102 @@
+"""A portable portfolio: staff save a learner's whole portfolio as a zip; the careers leader imports one.
+
+Each route reads the request, calls ``portable_export`` or ``portable_import`` and picks a page
+or the download.
+"""
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask_login import current_user
+
+from portfolio import db
+from portfolio.media import serving as media
+from portfolio.media.storage import media_store
+from portfolio.models import Group, User, utcnow
+from portfolio.people import accounts
+from portfolio.portability import export as portable_export
+from portfolio.portability import importer as portable_import
+from portfolio.portability.format import MAX_UPLOAD_BYTES, ImportRefused
+from portfolio.symbols import library as symbols
+from portfolio.web import policy
+from portfolio.web.extensions import csrf
+
+bp = Blueprint("portability", __name__, url_prefix="/portability")
+
+NO_FILE = "Please choose the portfolio file (a .zip file) first."
+NO_GROUP = "Please choose a group for the learner."
+CHOOSE_AGAIN = "For your safety the file is not kept after a problem, so please choose it again."
+
+
+@bp.post("/learners/<int:learner_id>/export")
+@policy.guard("portability.export", arg="learner_id")
+def export(learner: User) -> Response:
+    # The zip is built in a temporary file (deleted when closed) and streamed from there, so a
+    # portfolio of hundreds of photos is never held in memory.
+    out = tempfile.TemporaryFile(prefix="portfolio-export-", suffix=".zip")
+    try:
+        portable_export.write_export(
+            db.session(), media_store(), learner, out,
+            secret_key=current_app.config["SECRET_KEY"],
+            templates=current_app.jinja_env,
+            symbol_dir=Path(current_app.static_folder or "static") / "symbols",
+            exported_at=utcnow(),
+            attribution=symbols.attribution(),
+        )
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    response = send_file(out, mimetype="application/zip", as_attachment=True, max_age=0,
+                         download_name=portable_export.download_name(learner, date.today()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _import_page(error: str | None = None, group_id: int | None = None, status: int = 200) -> tuple[str, int]:
+    groups = accounts.groups_in_school(db.session(), current_user.school_id)
+    return render_template("portability/import.html", groups=groups, error=error, group_id=group_id,
+                           group_options=[(group.id, group.name, "group") for group in groups],
+                           max_megabytes=_upload_limit() // (1024 * 1024)), status
+
+
+def _upload_limit() -> int:
+    return int(current_app.config.get("PORTABLE_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@csrf.exempt  # checked below, once the larger upload limit for portfolios is in place
+@policy.guard("portability.import")
+def import_portfolio() -> tuple[str, int]:
+    if request.method == "GET":
+        return _import_page()
+    # A portfolio zip is far bigger than a photo, so this one route may take more than the app's
+    # MAX_CONTENT_LENGTH. The limit must be set before the form is parsed, hence the CSRF check here.
+    request.max_content_length = _upload_limit()
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+    dbs = db.session()
+    group_value = request.form.get("group_id", "")
+    group = dbs.get(Group, int(group_value)) if group_value.isdigit() else None
+    if group is None or group.school_id != current_user.school_id:
+        return _import_page(NO_GROUP, status=400)
+    upload = request.files.get("portfolio")
+    if upload is None or not (upload.filename or upload.content_length):
+        return _import_page(NO_FILE, group.id, status=400)
+    try:
+        result = portable_import.import_portfolio(
+            dbs, media_store(), upload.stream, school=current_user.school, group=group, actor=current_user,
+        )
+    except ImportRefused as refused:
+        current_app.logger.warning("Portfolio import refused: %s", refused.detail)
+        return _import_page(f"{refused.message} {CHOOSE_AGAIN}", group.id, status=400)
+    try:
+        dbs.commit()
+    except Exception:
+        dbs.rollback()
+        media.delete_keys(result.written_keys)
+        raise
+    return render_template("portability/imported.html", result=result, learner=result.learner), 200

@@ -1,0 +1,140 @@
+"""Glue between pages and the speech engine: signed read-aloud links and where audio lives.
+
+Interface words (the same for everyone) are stored in ``static/audio/``. Anything personal
+(names, captions) is cached in the instance folder and only served to signed-in people.
+A link carries its text signed with the app's secret, so the speech routes only ever speak
+what a page of this app actually showed.
+
+Which words count as interface words is not left to each template: only text written
+literally in the app's own source (a template string or a Python string) may be spoken
+into the public folder. A sentence built at run time ("How Sam's pages look") is personal
+whatever the template asked for, so a forgotten ``private=True`` cannot publish a name.
+"""
+from __future__ import annotations
+
+import ast
+import ctypes.util
+import logging
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, request, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2 import Environment, nodes
+
+from portfolio.speech.engine import SpeechService, SpeechUnavailable, normalise_text
+
+log = logging.getLogger(__name__)
+_SALTS = {"ui": "speech-interface", "private": "speech-private"}
+
+
+def init_app(app: Flask) -> None:
+    service = SpeechService(rate=app.config["SPEECH_RATE"]) if app.config["SPEECH_ENABLED"] else None
+    if service is not None and not engine_installed():
+        # Said at start-up, so whoever runs the app knows before anyone taps Hear.
+        log.warning("Speech engine espeak-ng is not installed: pages will use the browser's own voice. "
+                    "Install it with: apt-get install espeak-ng")
+    elif service is None:
+        log.info("Server speech is switched off (SPEECH_ENABLED=0): pages use the browser's own voice.")
+    app.extensions["speech"] = service
+
+
+@cache
+def engine_installed() -> bool:
+    """Whether the espeak-ng library pyttsx3 drives can be found, checked without starting it.
+    Looked up once per process: it asks the system linker, and every app start would repeat it."""
+    return any(ctypes.util.find_library(name) for name in ("espeak-ng", "espeak"))
+
+
+def service() -> SpeechService | None:
+    return current_app.extensions.get("speech")
+
+
+def _serializer(kind: str) -> URLSafeSerializer:
+    serializers = current_app.extensions.setdefault("speech_serializers", {})
+    if kind not in serializers:
+        serializers[kind] = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALTS[kind])
+    return serializers[kind]
+
+
+_URL_CACHE_SIZE = 4096
+
+
+_SOURCE_WORDS: dict[tuple[str, str], frozenset[str]] = {}
+# The demo's people are made up, but a real learner may share a name with one of them.
+_NOT_INTERFACE_SOURCE = frozenset({"demo.py"})
+
+
+def _words_in_source(template_folder: str, package_folder: str, environment: Environment) -> frozenset[str]:
+    """Every string literal in the templates and the Python package, as it would be spoken.
+    Read once per process: the source does not change while the app runs."""
+    key = (template_folder, package_folder)
+    if key not in _SOURCE_WORDS:
+        _SOURCE_WORDS[key] = _read_source_words(template_folder, package_folder, environment)
+    return _SOURCE_WORDS[key]
+
+
+def _read_source_words(template_folder: str, package_folder: str, environment: Environment) -> frozenset[str]:
+    found: set[str] = set()
+    for path in sorted(Path(template_folder).rglob("*.html")):
+        tree = environment.parse(path.read_text(encoding="utf-8"))
+        found.update(node.value for node in tree.find_all(nodes.Const) if isinstance(node.value, str))
+    for path in sorted(Path(package_folder).rglob("*.py")):
+        if path.name in _NOT_INTERFACE_SOURCE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found.update(node.value for node in ast.walk(tree)
+                     if isinstance(node, ast.Constant) and isinstance(node.value, str))
+    return frozenset(filter(None, (normalise_text(value) for value in found)))
+
+
+def is_interface_words(text: str) -> bool:
+    """Whether ``text`` is written in the app's source, so the same for everyone and safe to publish."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    template_folder = str(Path(app.root_path, app.template_folder or "templates"))
+    return normalise_text(text) in _words_in_source(template_folder, app.root_path, app.jinja_env)
+
+
+def audio_url(text: str, *, private: bool) -> str:
+    """A signed read-aloud link. Links are deterministic, so a page of 500 cards reuses them
+    from a small per-app cache instead of signing the same sentence on every view.
+
+    Words not written in the app's source always get a private link, even when a template
+    did not say so (see the module docstring)."""
+    cache: dict[tuple[bool, str, str], str] = current_app.extensions.setdefault("speech_urls", {})
+    key = (private, request.script_root, text)
+    url = cache.get(key)
+    if url is None:
+        public = not private and is_interface_words(text)
+        token = _serializer("ui" if public else "private").dumps(normalise_text(text))
+        url = url_for("speech.interface" if public else "speech.private", token=token)
+        if len(cache) >= _URL_CACHE_SIZE:
+            cache.clear()
+        cache[key] = url
+    return url
+
+
+def synthesise(text: str, *, private: bool) -> Path | None:
+    """The MP3 of ``text`` (made now or taken from the cache), or None when the server cannot
+    speak, in which case the page falls back to the browser's own voice."""
+    engine = service()
+    if engine is None or not engine.available:
+        return None
+    try:
+        return engine.synthesise(text, audio_dir(private=private))
+    except SpeechUnavailable as exc:
+        log.warning("Speech failed, browser voice used instead: %s", exc)
+        return None
+
+
+def text_from_token(token: str, *, private: bool) -> str | None:
+    try:
+        value = _serializer("private" if private else "ui").loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def audio_dir(*, private: bool) -> Path:
+    key = "SPEECH_CACHE_DIR" if private else "INTERFACE_AUDIO_DIR"
+    return Path(current_app.config[key])

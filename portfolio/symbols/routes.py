@@ -1,0 +1,57 @@
+"""A school's own symbols: staff upload and remove them; everyone in the school sees them."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portfolio import db
+from portfolio.errors import KindError
+from portfolio.media import serving as media
+from portfolio.media.storage import media_store
+from portfolio.models import SchoolSymbol
+from portfolio.symbols import service as school_symbols
+from portfolio.web import policy
+
+bp = Blueprint("symbols", __name__, url_prefix="/symbols")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@policy.guard("symbols.manage")
+def manage():
+    dbs = db.session()
+    error = None
+    if request.method == "POST":
+        upload = request.files.get("image")
+        word = request.form.get("word", "")
+        try:
+            if upload is None or not upload.filename:
+                raise school_symbols.SymbolError("Please choose a picture (PNG or JPEG).")
+            _symbol, unused = school_symbols.upload(dbs, media_store(), current_user.school_id, word,
+                                                   upload.read(), current_user)
+        except KindError as problem:
+            dbs.rollback()
+            error = problem.message
+        else:
+            dbs.commit()
+            media.delete_keys(unused)
+            flash(f"The symbol for ‘{school_symbols.vocabulary.normalise_word(word)}’ is saved.")
+            return redirect(url_for("symbols.manage"))
+    return render_template("symbols/manage.html", symbols=school_symbols.in_school(dbs, current_user.school_id),
+                           error=error, word=request.form.get("word", "")), (400 if error else 200)
+
+
+@bp.post("/<int:symbol_id>/remove")
+@policy.guard("school_symbol.manage", arg="symbol_id")
+def remove(school_symbol: SchoolSymbol):
+    word = school_symbol.word
+    keys = school_symbols.remove(db.session(), school_symbol)
+    db.session().commit()
+    media.delete_keys(keys)
+    flash(f"The school symbol for ‘{word}’ has been taken away.")
+    return redirect(url_for("symbols.manage"))
+
+
+@bp.get("/<int:symbol_id>/image")
+@policy.guard("school_symbol.view", arg="symbol_id")
+def image(school_symbol: SchoolSymbol):
+    return media.send_media(school_symbol.image)

@@ -1,0 +1,232 @@
+"""Who may do what. Every route goes through :func:`guard` or is listed in ``PUBLIC_ENDPOINTS``.
+
+Rules are decided here and nowhere else, so that a reviewer can read the whole of the
+app's access control on one screen. Objects from another school answer 404, not 403, so
+that one school cannot even learn that another school's record exists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Callable, Literal, TypeVar
+
+from flask import abort, request, url_for
+from flask_login import current_user
+
+from portfolio import db
+from portfolio.models import Experience, ExperienceStatus, Group, Role, SchoolSymbol, User
+
+ObjectKind = Literal["learner", "person", "group", "experience", "school_symbol"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Routes that anyone may open without signing in. The route-coverage test checks this list.
+PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
+    {
+        "static",
+        "auth.welcome",
+        "auth.login",
+        "auth.card",
+        "auth.card_check",
+        "auth.code",
+        "speech.interface",
+        "main.health",
+        "main.about",
+        "reviews.audio",
+        # "About me" pages shared with an employer or college: the secret link is the permission,
+        # checked (valid, not expired, not revoked) by the sharing service on every request.
+        "sharing.shared_page",
+        "sharing.photo",
+        "sharing.voice",
+        "sharing.school_symbol",
+        "sharing.hear",
+    }
+)
+
+STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    kind: ObjectKind | None = None
+    # Extra check between the actor and the loaded object, after the same-school check.
+    relation: Callable[[User, Any], bool] | None = None
+
+
+def is_learner_of_staff(actor: User, learner: User) -> bool:
+    """A TA or teacher works with the learners in their own groups; an admin with all."""
+    if actor.role_enum is Role.ADMIN:
+        return True
+    if actor.role_enum is Role.STAFF:
+        return learner.group_id is not None and any(g.id == learner.group_id for g in actor.staff_groups)
+    return False
+
+
+def can_view_learner(actor: User, learner: User) -> bool:
+    if actor.id == learner.id:
+        return True
+    if actor.role_enum is Role.PARENT:
+        return any(child.id == learner.id for child in actor.children)
+    return is_learner_of_staff(actor, learner)
+
+
+def can_make_entry_for(actor: User, learner: User) -> bool:
+    """Learners make their own entries; staff make them with or for the learners they support."""
+    return actor.id == learner.id or is_learner_of_staff(actor, learner)
+
+
+def can_view_experience(actor: User, experience: Experience) -> bool:
+    """The learner sees all their own entries; staff see their learners'; a family only shared ones."""
+    if actor.id == experience.learner_id:
+        return True
+    if actor.role_enum is Role.PARENT:
+        return experience.status == ExperienceStatus.SHARED.value and any(
+            child.id == experience.learner_id for child in actor.children
+        )
+    return is_learner_of_staff(actor, experience.learner)
+
+
+def can_edit_experience(actor: User, experience: Experience) -> bool:
+    """A learner edits their own entry until it is sent; staff can always help."""
+    if actor.id == experience.learner_id:
+        return experience.status == ExperienceStatus.DRAFT.value
+    return is_learner_of_staff(actor, experience.learner)
+
+
+def supports_experience(actor: User, experience: Experience) -> bool:
+    return is_learner_of_staff(actor, experience.learner)
+
+
+def can_comment_on(actor: User, experience: Experience) -> bool:
+    return actor.role_enum is Role.PARENT and can_view_experience(actor, experience)
+
+
+def is_parent_of(actor: User, learner: User) -> bool:
+    return actor.role_enum is Role.PARENT and any(child.id == learner.id for child in actor.children)
+
+
+def _same_school(_actor: User, _obj: Any) -> bool:
+    return True  # the same-school check has already run
+
+
+def _admin_of(actor: User, _obj: Any) -> bool:
+    return actor.role_enum is Role.ADMIN
+
+
+RULES: dict[str, Rule] = {
+    "signed_in": Rule(roles=frozenset(Role)),
+    "learner.home": Rule(roles=frozenset({Role.LEARNER})),
+    "staff.home": Rule(roles=STAFF_ROLES),
+    "family.home": Rule(roles=frozenset({Role.PARENT})),
+    "admin": Rule(roles=frozenset({Role.ADMIN})),
+    "learner.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
+    "learner.support": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "person.manage": Rule(roles=frozenset({Role.ADMIN}), kind="person", relation=_admin_of),
+    "group.manage": Rule(roles=frozenset({Role.ADMIN}), kind="group", relation=_admin_of),
+    "experience.start": Rule(
+        roles=frozenset({Role.LEARNER, Role.STAFF, Role.ADMIN}), kind="learner", relation=can_make_entry_for
+    ),
+    "experience.view": Rule(roles=frozenset(Role), kind="experience", relation=can_view_experience),
+    "experience.edit": Rule(
+        roles=frozenset({Role.LEARNER, Role.STAFF, Role.ADMIN}), kind="experience", relation=can_edit_experience
+    ),
+    "experience.check": Rule(roles=STAFF_ROLES, kind="experience", relation=supports_experience),
+    "experience.comment": Rule(roles=frozenset({Role.PARENT}), kind="experience", relation=can_comment_on),
+    "symbols.manage": Rule(roles=STAFF_ROLES),
+    "school_symbol.view": Rule(roles=frozenset(Role), kind="school_symbol", relation=_same_school),
+    "school_symbol.manage": Rule(roles=STAFF_ROLES, kind="school_symbol", relation=_same_school),
+    # The communication passport: the learner and their family read it; the learner and staff write it;
+    # parents suggest; staff accept suggestions and link evidence.
+    "passport.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
+    "passport.edit": Rule(
+        roles=frozenset({Role.LEARNER, Role.STAFF, Role.ADMIN}), kind="learner", relation=can_make_entry_for
+    ),
+    "passport.suggest": Rule(roles=frozenset({Role.PARENT}), kind="learner", relation=is_parent_of),
+    "passport.review": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    # Sharing outside school and photo consent are decided by the staff who support the learner.
+    "share.manage": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "consent.manage": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    # A portable portfolio: staff export their learners'; the careers leader imports into the school.
+    "portability.export": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "portability.import": Rule(roles=frozenset({Role.ADMIN})),
+    # The transition plan: read by the learner, their family and their staff; written by staff.
+    "plan.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
+    "plan.edit": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    # Annual review packs: staff prepare and finalise; the learner and family read final packs
+    # (the service hides drafts from them).
+    "review.manage": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "review.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
+}
+
+
+def allows(actor: User | None, action: str, obj: Any = None) -> bool:
+    """The one decision: may this actor do this action (to this object)? Used by templates too."""
+    rule = RULES[action]
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.role_enum not in rule.roles:
+        return False
+    if rule.kind is None:
+        return True
+    if obj is None or obj.school_id != actor.school_id:
+        return False
+    return rule.relation(actor, obj) if rule.relation else True
+
+
+def _load(kind: ObjectKind, object_id: int) -> Any:
+    session = db.session()
+    if kind == "group":
+        return session.get(Group, object_id)
+    if kind == "experience":
+        return session.get(Experience, object_id)
+    if kind == "school_symbol":
+        return session.get(SchoolSymbol, object_id)
+    person = session.get(User, object_id)
+    if person is not None and kind == "learner" and person.role != Role.LEARNER.value:
+        return None
+    return person
+
+
+def _not_signed_in() -> Any:
+    from portfolio.web.hx import redirect_to  # the one place that knows htmx redirect rules
+
+    return redirect_to(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def guard(action: str, *, arg: str | None = None) -> Callable[[F], F]:
+    """Decorate a view: check ``action`` before it runs.
+
+    With ``arg``, the URL value of that name is loaded as the rule's object kind and
+    passed to the view in its place (``learner_id`` → ``learner``).
+    """
+    rule = RULES[action]
+    if (rule.kind is None) != (arg is None):
+        raise ValueError(f"rule {action!r} and arg {arg!r} do not match")
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return _not_signed_in()
+            actor: User = current_user._get_current_object()  # type: ignore[attr-defined]
+            if actor.role_enum not in rule.roles:
+                abort(403)
+            if rule.kind is not None and arg is not None:
+                obj = _load(rule.kind, kwargs.pop(arg))
+                if obj is None or obj.school_id != actor.school_id:
+                    abort(404)
+                if rule.relation and not rule.relation(actor, obj):
+                    abort(403)
+                kwargs[rule.kind] = obj
+            return view(*args, **kwargs)
+
+        wrapper.__policy__ = action  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: F) -> F:
+    """Mark a view as open to anyone. It must also be named in ``PUBLIC_ENDPOINTS``."""
+    view.__policy__ = "public"  # type: ignore[attr-defined]
+    return view
