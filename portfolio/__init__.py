@@ -62,7 +62,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from portfolio import db, templating
     from portfolio.cli import register_commands
+    from portfolio.careers import routes as careers
+    from portfolio.employers import routes as employers
     from portfolio.experiences import routes as experiences
+    from portfolio.feedback import routes as feedback
     from portfolio.homes import family_routes as family
     from portfolio.homes import learner_routes as learner
     from portfolio.homes import main_routes as main
@@ -95,7 +98,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in (
         main.bp, auth.bp, learner.bp, staff.bp, family.bp, admin.bp, speech.bp, experiences.bp, symbols.bp,
-        passport.bp, sharing.bp, portability.bp, plans.bp, reviews.bp,
+        passport.bp, sharing.bp, portability.bp, plans.bp, reviews.bp, employers.bp, careers.bp, feedback.bp,
     ):
         app.register_blueprint(blueprint)
     register_commands(app)

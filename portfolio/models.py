@@ -356,9 +356,14 @@ class Experience(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     shared_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The planned careers activity this entry records, if it started from one.
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("careers_activities.id", ondelete="SET NULL"), index=True
+    )
 
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    activity: Mapped[CareersActivity | None] = relationship(foreign_keys=[activity_id])
     checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
     voice: Mapped[MediaFile | None] = relationship(foreign_keys=[voice_id])
     tags: Mapped[list[ExperienceTag]] = relationship(
@@ -572,6 +577,10 @@ class ShareLink(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Made for a planned activity: the page then offers that placement's feedback card once it starts.
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("careers_activities.id", ondelete="SET NULL"), index=True
+    )
 
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
     accesses: Mapped[list[ShareAccess]] = relationship(
@@ -787,3 +796,278 @@ class ReviewMedia(Base):
 
     pack: Mapped[ReviewPack] = relationship(back_populates="media")
     media: Mapped[MediaFile] = relationship()
+
+
+class ProviderKind(str, enum.Enum):
+    """What an organisation in the school's directory is: Gatsby 7 and the Provider Access
+    Legislation count colleges and training providers, benchmark 5 counts employers."""
+
+    EMPLOYER = "employer"
+    COLLEGE = "college"
+    TRAINING = "training-provider"
+    APPRENTICESHIP = "apprenticeship-provider"
+    UNIVERSITY = "university"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "employer": "Employer",
+            "college": "College",
+            "training-provider": "Training provider",
+            "apprenticeship-provider": "Apprenticeship provider",
+            "university": "University",
+            "other": "Other",
+        }[self.value]
+
+
+class Employer(Base):
+    """An employer or education provider the school works with (its directory).
+
+    Never deleted while activities point at it: a duplicate is merged into another
+    (``merged_into_id``) and an old one is switched off (``active``).
+    """
+
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30), default=ProviderKind.EMPLOYER.value)
+    # A vocabulary key ("garden-centre", "cafe"): the sector's symbol and its words.
+    sector: Mapped[str | None] = mapped_column(String(60))
+    address: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    quiet_room: Mapped[bool] = mapped_column(Boolean, default=False)
+    step_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    what_to_wear: Mapped[str] = mapped_column(Text, default="")
+    access_notes: Mapped[str] = mapped_column(Text, default="")
+    risk_checked_on: Mapped[date | None] = mapped_column(Date)
+    risk_checked_by: Mapped[str] = mapped_column(String(120), default="")
+    risk_review_due: Mapped[date | None] = mapped_column(Date)
+    risk_pdf_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    risk_pdf: Mapped[MediaFile | None] = relationship(foreign_keys=[risk_pdf_id])
+    merged_into: Mapped[Employer | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
+
+    @property
+    def kind_enum(self) -> ProviderKind:
+        return ProviderKind(self.kind)
+
+    def risk_overdue(self, today: date) -> bool:
+        """No risk assessment at all counts as overdue: a learner should not go there yet."""
+        return self.risk_review_due is None or self.risk_review_due < today
+
+
+class ActivityKind(str, enum.Enum):
+    """What a planned careers activity is. Each counts towards Gatsby benchmarks by default."""
+
+    PLACEMENT = "placement"
+    VISIT = "visit"
+    SHADOWING = "shadowing"
+    EMPLOYER_TALK = "employer-talk"
+    CAREERS_FAIR = "careers-fair"
+    PROVIDER_ENCOUNTER = "provider-encounter"
+    TASTER = "taster"
+    GUIDANCE = "guidance"
+    INTERNSHIP = "internship"
+    ENTERPRISE = "enterprise"
+    VOLUNTEERING = "volunteering"
+    VIRTUAL_PLACEMENT = "virtual-placement"
+
+    @property
+    def label(self) -> str:
+        return {
+            "placement": "Work placement",
+            "visit": "Workplace visit",
+            "shadowing": "Work shadowing",
+            "employer-talk": "Employer talk or workshop",
+            "careers-fair": "Careers fair",
+            "provider-encounter": "Meeting a college or apprenticeship provider",
+            "taster": "College or university taster",
+            "guidance": "Personal guidance meeting",
+            "internship": "Supported internship day",
+            "enterprise": "School enterprise or café",
+            "volunteering": "Volunteering",
+            "virtual-placement": "Virtual or hybrid placement",
+        }[self.value]
+
+    @property
+    def default_benchmarks(self) -> list[int]:
+        """Gatsby 5: encounters with employers; 6: experiences of workplaces;
+        7: further and higher education and providers; 8: personal guidance."""
+        return {
+            "placement": [5, 6],
+            "visit": [5, 6],
+            "shadowing": [5, 6],
+            "employer-talk": [5],
+            "careers-fair": [5, 7],
+            "provider-encounter": [7],
+            "taster": [7],
+            "guidance": [8],
+            "internship": [5, 6],
+            "enterprise": [6],
+            "volunteering": [6],
+            "virtual-placement": [5, 6],
+        }[self.value]
+
+    @property
+    def experience_kind(self) -> ExperienceKind | None:
+        """The kind a learner's entry about this activity starts with (None: the learner chooses)."""
+        mapping = {
+            "placement": ExperienceKind.PLACEMENT,
+            "visit": ExperienceKind.VISIT,
+            "shadowing": ExperienceKind.SHADOWING,
+            "employer-talk": ExperienceKind.EMPLOYER_TALK,
+            "careers-fair": ExperienceKind.CAREERS_FAIR,
+            "provider-encounter": ExperienceKind.TASTER,
+            "taster": ExperienceKind.TASTER,
+            "internship": ExperienceKind.INTERNSHIP,
+            "enterprise": ExperienceKind.ENTERPRISE,
+            "volunteering": ExperienceKind.VOLUNTEERING,
+            "virtual-placement": ExperienceKind.PLACEMENT,
+        }
+        return mapping.get(self.value)
+
+    @property
+    def symbol(self) -> str:
+        kind = self.experience_kind
+        return kind.symbol if kind is not None else "people"
+
+
+class Attendance(str, enum.Enum):
+    PLANNED = "planned"
+    ATTENDED = "attended"
+    ABSENT = "absent"
+
+    @property
+    def label(self) -> str:
+        return {"planned": "Going", "attended": "Took part", "absent": "Did not take part"}[self.value]
+
+
+class CareersActivity(Base):
+    """Something the school plans for one or more learners on a date: a placement, a visit, a talk,
+    a guidance meeting… Taking part is evidence for the benchmarks even without an entry.
+
+    A recurring activity is one row per date, sharing ``series_id``, so each date has its own attendance.
+    """
+
+    __tablename__ = "careers_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="RESTRICT"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    # Working days a placement gives, towards the aim of about ten across secondary school.
+    days: Mapped[float | None] = mapped_column(Float)
+    benchmarks: Mapped[list[int]] = mapped_column(JSON, default=list)
+    benchmarks_reason: Mapped[str] = mapped_column(Text, default="")  # why staff changed the defaults
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    adviser_name: Mapped[str] = mapped_column(String(120), default="")  # personal guidance only
+    adviser_level: Mapped[str] = mapped_column(String(60), default="")  # e.g. "Level 6 in careers guidance"
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    employer: Mapped[Employer | None] = relationship(foreign_keys=[employer_id])
+    participants: Mapped[list[ActivityParticipant]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan", order_by="ActivityParticipant.id"
+    )
+
+    @property
+    def kind_enum(self) -> ActivityKind:
+        return ActivityKind(self.kind)
+
+    @property
+    def last_day(self) -> date:
+        return self.ends_on or self.starts_on
+
+
+class ActivityParticipant(Base):
+    """One learner planned for one activity, and afterwards whether they took part."""
+
+    __tablename__ = "activity_participants"
+    __table_args__ = (UniqueConstraint("activity_id", "learner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("careers_activities.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    attendance: Mapped[str] = mapped_column(String(20), default=Attendance.PLANNED.value)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    marked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A personal guidance meeting: what was talked about (agreed actions become plan next steps).
+    discussed: Mapped[str] = mapped_column(Text, default="")
+
+    activity: Mapped[CareersActivity] = relationship(back_populates="participants")
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    feedback: Mapped[list[EmployerFeedback]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", order_by="EmployerFeedback.id"
+    )
+
+    @property
+    def attendance_enum(self) -> Attendance:
+        return Attendance(self.attendance)
+
+
+class EmployerFeedback(Base):
+    """The employer's word on one learner's activity, through a secret link with no account.
+
+    Sent once, changeable until staff have read it (``read_at``); the learner and family see it
+    only once staff have checked it (``checked_at``).
+    """
+
+    __tablename__ = "employer_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("activity_participants.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    author_name: Mapped[str] = mapped_column(String(120), default="")
+    skills: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # skill key -> 1 to 3
+    went_well: Mapped[str] = mapped_column(Text, default="")
+    work_on: Mapped[str] = mapped_column(Text, default="")
+    offer_again: Mapped[str | None] = mapped_column(String(10))  # yes, maybe, no
+    voice_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    read_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    participant: Mapped[ActivityParticipant] = relationship(back_populates="feedback")
+    voice: Mapped[MediaFile | None] = relationship(foreign_keys=[voice_id])
+    accesses: Mapped[list[FeedbackAccess]] = relationship(
+        back_populates="feedback", cascade="all, delete-orphan", order_by="FeedbackAccess.at"
+    )
+
+
+class FeedbackAccess(Base):
+    """Every opening or sending of a feedback link, as for share links."""
+
+    __tablename__ = "feedback_accesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("employer_feedback.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    what: Mapped[str] = mapped_column(String(60), default="page")  # page, send, voice
+    client: Mapped[str] = mapped_column(String(200), default="")
+
+    feedback: Mapped[EmployerFeedback] = relationship(back_populates="accesses")

@@ -14,9 +14,14 @@ from flask import abort, request, url_for
 from flask_login import current_user
 
 from portfolio import db
-from portfolio.models import Experience, ExperienceStatus, Group, Role, SchoolSymbol, User
+from portfolio.models import (
+    ActivityParticipant, CareersActivity, Employer, EmployerFeedback, Experience, ExperienceStatus, Group, Role,
+    SchoolSymbol, User,
+)
 
-ObjectKind = Literal["learner", "person", "group", "experience", "school_symbol"]
+ObjectKind = Literal[
+    "learner", "person", "group", "experience", "school_symbol", "employer", "activity", "participant"
+]
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Routes that anyone may open without signing in. The route-coverage test checks this list.
@@ -105,6 +110,44 @@ def is_parent_of(actor: User, learner: User) -> bool:
     return actor.role_enum is Role.PARENT and any(child.id == learner.id for child in actor.children)
 
 
+def can_view_activity(actor: User, activity: CareersActivity) -> bool:
+    """Staff see activities that involve their groups' learners (or that they planned); the admin
+    sees all; a learner and their family see only activities the learner is part of."""
+    if actor.role_enum is Role.ADMIN:
+        return True
+    if actor.role_enum is Role.STAFF:
+        return activity.created_by_id == actor.id or any(
+            is_learner_of_staff(actor, p.learner) for p in activity.participants
+        )
+    if actor.role_enum is Role.PARENT:
+        return any(is_parent_of(actor, p.learner) for p in activity.participants)
+    return any(p.learner_id == actor.id for p in activity.participants)
+
+
+def can_manage_activity(actor: User, activity: CareersActivity) -> bool:
+    return actor.role_enum in STAFF_ROLES and can_view_activity(actor, activity)
+
+
+def can_record_activity(actor: User, activity: CareersActivity) -> bool:
+    """Only a learner who is part of the activity starts their own entry about it."""
+    return actor.role_enum is Role.LEARNER and any(p.learner_id == actor.id for p in activity.participants)
+
+
+def supports_participant(actor: User, participant: ActivityParticipant) -> bool:
+    return is_learner_of_staff(actor, participant.learner)
+
+
+def can_see_feedback(actor: User, feedback: EmployerFeedback) -> bool:
+    """Part of an entry: staff who support the learner see feedback as soon as it arrives; the
+    learner and their family only once staff have checked it."""
+    learner = feedback.participant.learner
+    if is_learner_of_staff(actor, learner):
+        return feedback.submitted_at is not None
+    if actor.id == learner.id or is_parent_of(actor, learner):
+        return feedback.checked_at is not None
+    return False
+
+
 def _same_school(_actor: User, _obj: Any) -> bool:
     return True  # the same-school check has already run
 
@@ -156,6 +199,16 @@ RULES: dict[str, Rule] = {
     # (the service hides drafts from them).
     "review.manage": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
     "review.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
+    # The careers programme. Staff keep the school's directory of employers and providers and
+    # plan activities; a learner and their family see only the learner's own activities.
+    "employers.manage": Rule(roles=STAFF_ROLES),
+    "employer.manage": Rule(roles=STAFF_ROLES, kind="employer", relation=_same_school),
+    "activities.plan": Rule(roles=STAFF_ROLES),
+    "activity.view": Rule(roles=frozenset(Role), kind="activity", relation=can_view_activity),
+    "activity.manage": Rule(roles=STAFF_ROLES, kind="activity", relation=can_manage_activity),
+    "activity.record": Rule(roles=frozenset({Role.LEARNER}), kind="activity", relation=can_record_activity),
+    "participant.support": Rule(roles=STAFF_ROLES, kind="participant", relation=supports_participant),
+    "evidence.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
 }
 
 
@@ -181,6 +234,12 @@ def _load(kind: ObjectKind, object_id: int) -> Any:
         return session.get(Experience, object_id)
     if kind == "school_symbol":
         return session.get(SchoolSymbol, object_id)
+    if kind == "employer":
+        return session.get(Employer, object_id)
+    if kind == "activity":
+        return session.get(CareersActivity, object_id)
+    if kind == "participant":
+        return session.get(ActivityParticipant, object_id)
     person = session.get(User, object_id)
     if person is not None and kind == "learner" and person.role != Role.LEARNER.value:
         return None

@@ -8,7 +8,10 @@ from flask import Flask
 
 from portfolio.web import policy
 from tests.conftest import sign_in_as
+from tests.careers import policy_cases as careers_cases
+from tests.employers import policy_cases as employers_cases
 from tests.experiences import policy_cases as experiences_cases
+from tests.feedback import policy_cases as feedback_cases
 from tests.factories import Entries, World
 from tests.homes import policy_cases as homes_cases
 from tests.passport import policy_cases as passport_cases
@@ -32,7 +35,8 @@ PEOPLE_NAMES = ("Sam", "Patel", "Ruby", "Green", "Helen", "Carter", "Priya", "Sh
 
 # Each area keeps its own cases beside its tests; this list is the one place that gathers them.
 AREA_MODULES = [people_cases, homes_cases, speech_cases, experiences_cases, symbols_cases, passport_cases,
-                sharing_cases, portability_cases, plans_cases, reviews_cases]
+                sharing_cases, portability_cases, plans_cases, reviews_cases, employers_cases, careers_cases,
+                feedback_cases]
 CASES = [case for module in AREA_MODULES for case in module.CASES]
 
 
