@@ -113,6 +113,27 @@ INTERFACE_SYMBOLS: dict[str, str] = {
     "keyboard": "⌨️",
     "clear": "🧹",
     "family": "🏡",
+    # The careers programme: employers and providers, planned activities, evidence and feedback.
+    "employer": "🏢",
+    "provider": "🏛️",
+    "activity": "📌",
+    "guidance": "🗣️",
+    "benchmark": "🎯",
+    "evidence": "📂",
+    "feedback": "📣",
+    "risk": "🦺",
+    "document": "📄",
+    "address": "🏘️",
+    "quiet-room": "🤫",
+    "step-free": "♿",
+    "clothes": "👕",
+    "merge": "🔀",
+    "switch-off": "📴",
+    "switch-on": "🔛",
+    "repeat": "🔂",
+    "took-part": "🙌",
+    "absent": "🚫",
+    "days": "📆",
 }
 
 # Pictures a learner can choose as their own, and that appear in the picture check.
