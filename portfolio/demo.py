@@ -19,10 +19,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio.models import (
+    ActivityKind,
+    ActivityParticipant,
+    Attendance,
+    CareersActivity,
+    Employer,
+    EmployerFeedback,
     Experience,
     ExperienceKind,
     ExperienceStatus,
     Group,
+    ProviderKind,
     HelpLevel,
     Role,
     School,
@@ -35,6 +42,7 @@ from portfolio.models import (
 )
 from portfolio.people import accounts, cards
 from portfolio.symbols import vocabulary
+from portfolio.tokens import new_token, token_hash
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,7 @@ def create_demo(session: Session, base_url: str, card_days: int = 365) -> list[d
     hv_parent.children = [hv_learner]
     session.flush()
     _demo_experiences(session, learners, priya)
+    _demo_careers(session, riverside, learners, leader)
     return rows
 
 
@@ -194,6 +203,115 @@ def _demo_experiences(session: Session, learners: dict[str, User], checker: User
         _demo_picture((170, 210, 240), (90, 160, 70), (230, 240, 250)), store, f"photos/{sam.school_id}"))
     experiences.add_photo(session, depot, ingest_photo(
         _demo_picture((200, 215, 230), (120, 120, 120), (220, 40, 40)), store, f"photos/{maya.school_id}"))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class DemoEmployer:
+    name: str
+    kind: ProviderKind
+    sector: str
+    contact: str
+    wear: str
+    review_in_days: int  # negative: the risk assessment is overdue
+    quiet_room: bool = True
+    step_free: bool = True
+
+
+DEMO_EMPLOYERS = (
+    DemoEmployer("Green Fingers Garden Centre", ProviderKind.EMPLOYER, "garden-centre", "Ellie Moss",
+                 "Old clothes and boots. Gloves are given out.", 280),
+    DemoEmployer("Riverside Bus Depot", ProviderKind.EMPLOYER, "garage", "Kwame Mensah",
+                 "A high-visibility vest is given out at the gate.", 120, quiet_room=False),
+    DemoEmployer("Sunrise Café", ProviderKind.EMPLOYER, "cafe", "Rosa Lima", "Black trousers; an apron is given.",
+                 -20, step_free=False),
+    DemoEmployer("Riverside College", ProviderKind.COLLEGE, "college", "Dev Anand", "Own clothes.", 300),
+    DemoEmployer("Northgate Training", ProviderKind.TRAINING, "office", "Sue Park", "Own clothes.", 200),
+    DemoEmployer("Riverside Hospital apprenticeships", ProviderKind.APPRENTICESHIP, "hospital", "Ian Frost",
+                 "Own clothes; no jewellery on the wards.", 150),
+)
+
+
+def _demo_careers(session: Session, school: School, learners: dict[str, User], leader: User) -> None:
+    """A term of the careers programme: the directory, past and coming activities with attendance,
+    two employers' feedback and, for Sam, a placement today."""
+    today = date.today()
+    employers = {}
+    for spec in DEMO_EMPLOYERS:
+        employers[spec.name] = Employer(
+            school_id=school.id, name=spec.name, kind=spec.kind.value, sector=spec.sector, contact_name=spec.contact,
+            phone="01632 960000", email=f"{spec.contact.split()[0].lower()}@{spec.sector}.example",
+            address="Riverside, RV1 1AA", quiet_room=spec.quiet_room, step_free=spec.step_free, what_to_wear=spec.wear,
+            risk_checked_on=today + timedelta(days=spec.review_in_days - 365), risk_checked_by=leader.display_name,
+            risk_review_due=today + timedelta(days=spec.review_in_days),
+        )
+    session.add_all(employers.values())
+    session.flush()
+    oak = [learners[name] for name in ("Sam Patel", "Aisha Khan", "Tom Reid")]
+    willow = [learners[name] for name in ("Maya Jones", "Leo Smith", "Ruby Green")]
+    sam, maya = learners["Sam Patel"], learners["Maya Jones"]
+
+    def plan(kind: ActivityKind, employer: str | None, days_from_today: int, who: list[User], *,
+             took_part: tuple[str, ...] | None = None, days: float | None = None, title: str = "",
+             series: str | None = None) -> CareersActivity:
+        activity = CareersActivity(
+            school_id=school.id, kind=kind.value, title=title or kind.label,
+            employer_id=employers[employer].id if employer else None, starts_on=today + timedelta(days=days_from_today),
+            days=days, benchmarks=kind.default_benchmarks, created_by_id=leader.id, series_id=series,
+        )
+        session.add(activity)
+        session.flush()
+        for learner in who:
+            if took_part is None:
+                attendance = Attendance.PLANNED
+            else:
+                attendance = Attendance.ATTENDED if learner.display_name in took_part else Attendance.ABSENT
+            session.add(ActivityParticipant(school_id=school.id, activity_id=activity.id, learner_id=learner.id,
+                                            attendance=attendance.value,
+                                            marked_by_id=leader.id if took_part is not None else None))
+        session.flush()
+        return activity
+
+    everyone = [name.display_name for name in oak + willow]
+    plan(ActivityKind.CAREERS_FAIR, None, -45, oak + willow, took_part=tuple(everyone), title="Riverside careers fair")
+    plan(ActivityKind.VISIT, "Riverside Bus Depot", -30, oak, took_part=("Sam Patel", "Tom Reid"), days=0.5)
+    plan(ActivityKind.TASTER, "Riverside College", -20, willow, took_part=("Maya Jones", "Leo Smith", "Ruby Green"))
+    guidance = plan(ActivityKind.GUIDANCE, None, -14, [sam], took_part=("Sam Patel",), title="Careers guidance with Alex")
+    guidance.adviser_name, guidance.adviser_level = "Alex Morgan", "Level 6 Diploma in Career Guidance"
+    guidance.participants[0].discussed = "Sam talked about gardens and animals. He would like a longer placement."
+    garden = plan(ActivityKind.PLACEMENT, "Green Fingers Garden Centre", -9, [sam], took_part=("Sam Patel",), days=1)
+    cafe = plan(ActivityKind.PLACEMENT, "Sunrise Café", -10, [maya], took_part=("Maya Jones",), days=3)
+    cafe.ends_on = cafe.starts_on + timedelta(days=2)
+    series = "demo-cafe-series"
+    for week in range(4):
+        plan(ActivityKind.ENTERPRISE, None, -7 + 7 * week, oak, title="School café", series=series,
+             took_part=tuple(p.display_name for p in oak) if week == 0 else None, days=0.5)
+    plan(ActivityKind.PLACEMENT, "Green Fingers Garden Centre", 0, [sam], days=1)
+    plan(ActivityKind.EMPLOYER_TALK, "Riverside Hospital apprenticeships", 5, willow)
+    plan(ActivityKind.PROVIDER_ENCOUNTER, "Northgate Training", 12, oak)
+    # Sam's garden-centre entry records the placement nine days ago.
+    entry = session.scalar(select(Experience).where(Experience.learner_id == sam.id,
+                                                    Experience.place == "Green Fingers Garden Centre"))
+    if entry is not None:
+        entry.activity_id = garden.id
+    now = utcnow()
+    session.add_all([
+        EmployerFeedback(
+            school_id=school.id, participant_id=garden.participants[0].id, token_hash=token_hash(new_token()),
+            created_by_id=leader.id, expires_at=now + timedelta(days=30), author_name="Ellie Moss",
+            skills={"skill-teamwork": 3, "skill-instructions": 2, "skill-customers": 2}, offer_again="yes",
+            went_well="Sam watered every plant carefully and smiled at the customers.",
+            work_on="Asking for help when he is not sure.", submitted_at=now, updated_at=now,
+        ),
+        EmployerFeedback(
+            school_id=school.id, participant_id=cafe.participants[0].id, token_hash=token_hash(new_token()),
+            created_by_id=leader.id, expires_at=now + timedelta(days=30), author_name="Rosa Lima",
+            skills={"skill-timekeeping": 3, "skill-money": 2, "skill-customers": 3}, offer_again="yes",
+            went_well="Maya was on time every day and took orders politely.", work_on="Counting change.",
+            submitted_at=now, updated_at=now, read_at=now, read_by_id=leader.id, checked_at=now,
+            checked_by_id=leader.id,
+        ),
+    ])
     session.flush()
 
 

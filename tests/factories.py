@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,11 @@ from portfolio.media.photos import ingest_photo
 from portfolio.media.storage import MediaStore
 from portfolio.media.voice import ingest_voice
 from portfolio.models import (
+    ActivityKind,
+    ActivityParticipant,
+    Attendance,
+    CareersActivity,
+    Employer,
     Experience,
     ExperienceKind,
     ExperienceStatus,
@@ -154,3 +159,29 @@ def make_entries(session: Session, world: World, store: MediaStore, photo: bytes
     for key in unused:
         store.delete(key)
     return Entries(draft, waiting, shared, added.id, comment.id, symbol.id)
+
+
+def make_employer(session: Session, school: School, name: str = "Green Fingers Garden Centre",
+                  sector: str | None = "garden-centre", review_due: date | None = None) -> Employer:
+    employer = Employer(school_id=school.id, name=name, sector=sector,
+                        risk_review_due=review_due or date.today() + timedelta(days=180))
+    session.add(employer)
+    session.flush()
+    return employer
+
+
+def make_activity(session: Session, school: School, learners: list[User], *, kind: ActivityKind = ActivityKind.PLACEMENT,
+                  employer: Employer | None = None, starts_on: date | None = None, days: float | None = 1,
+                  attended: bool = False) -> CareersActivity:
+    """A planned careers activity for these learners (today unless told), with its default benchmarks."""
+    activity = CareersActivity(school_id=school.id, kind=kind.value, title=kind.label,
+                               employer_id=employer.id if employer else None, starts_on=starts_on or date.today(),
+                               days=days, benchmarks=kind.default_benchmarks)
+    session.add(activity)
+    session.flush()
+    for learner in learners:
+        session.add(ActivityParticipant(
+            school_id=school.id, activity_id=activity.id, learner_id=learner.id,
+            attendance=(Attendance.ATTENDED if attended else Attendance.PLANNED).value))
+    session.flush()
+    return activity

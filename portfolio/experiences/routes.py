@@ -21,7 +21,7 @@ from portfolio.media import serving as media
 from portfolio.media.photos import ingest_photo
 from portfolio.media.storage import media_store
 from portfolio.media.voice import ingest_voice
-from portfolio.models import Experience, ExperienceStatus, HelpLevel, Role, TagScheme, User
+from portfolio.models import CareersActivity, Experience, ExperienceStatus, HelpLevel, Role, TagScheme, User
 from portfolio.people import consent
 from portfolio.symbols import vocabulary
 from portfolio.web import hx, policy
@@ -60,14 +60,17 @@ def _render_step(experience: Experience, key: str, error: str | None = None, sta
 
 
 def _step_context(experience: Experience, key: str, error: str | None) -> dict:
-    before, after = experiences.neighbours(key)
+    steps = experiences.steps_for(experience)
+    before, after = experiences.neighbours(key, steps)
     category_key = request.values.get("category") or ""
     return {
         "experience": experience,
         "step": experiences.step(key),
-        "steps": experiences.STEPS,
+        "steps": steps,
         "before": before,
         "after": after,
+        # The short path of a planned activity ends on its last screen with Send.
+        "send_here": experience.activity_id is not None and after is None and key != "send",
         "error": error,
         "size": "learner" if _is_learner() else "standard",
         "mode": "flow" if _is_learner() else "edit",
@@ -132,6 +135,15 @@ def start(learner: User):
     return hx.redirect_to(_edit_url(experience))
 
 
+@bp.post("/from-activity/<int:activity_id>")
+@policy.guard("activity.record", arg="activity_id")
+def from_activity(activity: CareersActivity):
+    """The learner taps a planned activity on their home: the entry starts filled in from the plan."""
+    experience = experiences.start_from_activity(db.session(), activity, current_user)
+    db.session().commit()
+    return hx.redirect_to(_step_url(experience, experience.step))
+
+
 @bp.get("/continue")
 @policy.guard("learner.home")
 def carry_on():
@@ -159,7 +171,10 @@ def step(experience: Experience, step_key: str):
         return _render_step(experience, step_key, problem.message, status=400)
     dbs.commit()
     go = request.form.get("go")
-    before, after = experiences.neighbours(step_key)
+    before, after = experiences.neighbours(step_key, experiences.steps_for(experience))
+    if go is None and request.form.get("choose") and _is_learner() and after \
+            and experiences.advances_by_itself(experience, step_key):
+        go = "next"
     if go == "back":
         return hx.redirect_to(_step_url(experience, before) if before else _home_for_back(experience))
     if go == "next" and after:
@@ -215,6 +230,10 @@ def add_photos(experience: Experience):
         dbs.rollback()
         media.delete_keys(written)
         raise
+    if problem is None and _is_learner() and experiences.advances_by_itself(experience, "photos"):
+        _, after = experiences.neighbours("photos", experiences.steps_for(experience))
+        if after:
+            return hx.redirect_to(_step_url(experience, after))
     return _after_media_change(experience, "photos", problem)
 
 

@@ -18,6 +18,7 @@ from portfolio.errors import KindError
 from portfolio.media.photos import StoredPhoto
 from portfolio.media.voice import StoredVoice
 from portfolio.models import (
+    CareersActivity,
     Experience,
     ExperienceKind,
     ExperiencePhoto,
@@ -105,12 +106,66 @@ def step(key: str) -> Step:
     raise KeyError(key)
 
 
-def neighbours(key: str) -> tuple[str | None, str | None]:
+# A planned activity already says what, where and when, so its entry is only these screens; the
+# last one ends with Send. Single choices (a feeling) and a photo move on by themselves there, so
+# the whole entry takes no more taps than it has answers.
+ACTIVITY_STEP_KEYS: tuple[str, ...] = ("photos", "did", "feeling", "voice")
+AUTO_ADVANCE_KEYS: frozenset[str] = frozenset({"photos", "feeling", "kind"})
+
+
+def steps_for(experience: Experience) -> tuple[Step, ...]:
+    """The screens of this entry, in order: all of them, or the short path of a planned activity."""
+    if experience.activity_id is None:
+        return STEPS
+    keys = ACTIVITY_STEP_KEYS if experience.kind else ("kind", *ACTIVITY_STEP_KEYS)
+    return tuple(step(key) for key in keys)
+
+
+def advances_by_itself(experience: Experience, key: str) -> bool:
+    return experience.activity_id is not None and key in AUTO_ADVANCE_KEYS
+
+
+def neighbours(key: str, steps: Sequence[Step] = STEPS) -> tuple[str | None, str | None]:
     """The steps before and after this one, for the fixed Back and Next buttons."""
-    index = STEP_KEYS.index(key)
-    before = STEP_KEYS[index - 1] if index > 0 else None
-    after = STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None
+    keys = [item.key for item in steps]
+    if key not in keys:  # a screen outside a short path: back to its start
+        return None, keys[0]
+    index = keys.index(key)
+    before = keys[index - 1] if index > 0 else None
+    after = keys[index + 1] if index + 1 < len(keys) else None
     return before, after
+
+
+def start_from_activity(dbs: Session, activity: CareersActivity, learner: User) -> Experience:
+    """Begin the learner's entry about a planned activity, filled in from the plan: kind, place,
+    employer and dates. A second tap on the same activity carries on the same draft."""
+    draft = dbs.scalars(
+        select(Experience)
+        .where(Experience.learner_id == learner.id, Experience.activity_id == activity.id,
+               Experience.status == ExperienceStatus.DRAFT.value)
+        .order_by(Experience.id.desc())
+    ).first()
+    if draft is not None:
+        return draft
+    kind = activity.kind_enum.experience_kind
+    employer = activity.employer
+    sector = vocabulary.word(employer.sector) if employer is not None and employer.sector else None
+    experience = Experience(
+        school_id=learner.school_id,
+        learner_id=learner.id,
+        created_by_id=learner.id,
+        activity_id=activity.id,
+        kind=kind.value if kind else None,
+        place=clean_line(employer.name if employer is not None else activity.title, MAX_PLACE),
+        place_symbol=sector.key if sector is not None and sector.category == "places" else None,
+        start_date=activity.starts_on,
+        end_date=activity.ends_on if activity.ends_on != activity.starts_on else None,
+        caption_symbols={},
+    )
+    experience.step = steps_for(experience)[0].key
+    dbs.add(experience)
+    dbs.flush()
+    return experience
 
 
 def start(dbs: Session, learner: User, actor: User) -> Experience:

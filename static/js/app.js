@@ -213,6 +213,7 @@
           say("Recorded. Tap Play to listen, Keep it to save, or Redo.");
           enable(["play", "redo", "keep"]);
           buttons.keep.focus();
+          if (box.hasAttribute("data-keep-on-stop")) { buttons.keep.click(); }
         });
         media.start();
         started = Date.now();

@@ -1,6 +1,13 @@
 """The access matrix for entries (work experiences): making, checking, media and family comments. ``w.draft``, ``w.waiting`` and ``w.shared`` belong to the world's learner."""
 from __future__ import annotations
 
+from typing import Any
+
+from flask import Flask
+
+from portfolio import db
+from portfolio.models import School, User
+from tests.factories import Entries, World, make_activity, make_employer
 from tests.web.policy_matrix import (
     EDIT,
     SUPPORT,
@@ -11,7 +18,24 @@ from tests.web.policy_matrix import (
     support,
 )
 
+
+
+def setup(app: Flask, world: World, entries: Entries) -> dict[str, Any]:
+    """A placement today for the world's learner, so the learner's one-tap entry can be tried."""
+    with app.app_context():
+        session = db.session()
+        school = session.get(School, world.school.id)
+        learner = session.get(User, world.learner.id)
+        assert school is not None and learner is not None
+        activity = make_activity(session, school, [learner], employer=make_employer(session, school))
+        session.commit()
+        return {"activity_id": activity.id}
+
+
 CASES = [
+    # Only the learner taking part starts their own entry from a planned activity.
+    Case("experiences.from_activity", "POST", lambda w: f"/experiences/from-activity/{w.activity_id}",
+         everyone(403, anonymous=302, learner=302)),
     # Experiences. ``w.draft``, ``w.waiting`` and ``w.shared`` belong to the world's learner.
     Case("experiences.start", "POST", lambda w: f"/experiences/start/{w.learner.id}",
          everyone(403, anonymous=302, learner=302, ta=302, admin=302, other_school_admin=404)),
