@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from portfolio.experiences import comments
 from portfolio.experiences import service as experiences
+from portfolio.media import recordings
+from portfolio.media.changes import commit_or_clean_up
 from portfolio.media.photos import ingest_photo
 from portfolio.media.storage import MediaStore
 from portfolio.media.voice import ingest_voice
@@ -151,13 +153,11 @@ def make_entries(session: Session, world: World, store: MediaStore, photo: bytes
     shared = make_experience(session, learner, learner, ExperienceStatus.SHARED)
     stored = ingest_photo(photo, store, f"photos/{learner.school_id}")
     added = experiences.add_photo(session, shared, stored)
-    experiences.set_voice(session, shared, ingest_voice(voice, store, f"voice/{learner.school_id}"))
-    comment = comments.add(session, shared, parent, "Well done Sam!", voice)
+    recordings.attach(session, shared, ingest_voice(voice, store, f"voice/{learner.school_id}"))
+    comment, _ = comments.add(session, store, shared, parent, "Well done Sam!", voice)
     comments.pass_on(shared, comment.id, ta)
-    symbol, unused = school_symbols.upload(session, store, learner.school_id, "kitchen", photo, ta)
-    session.commit()
-    for key in unused:
-        store.delete(key)
+    symbol, change = school_symbols.upload(session, store, learner.school_id, "kitchen", photo, ta)
+    commit_or_clean_up(session, store, change)
     return Entries(draft, waiting, shared, added.id, comment.id, symbol.id)
 
 

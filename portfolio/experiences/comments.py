@@ -5,11 +5,14 @@ message from home is right to put in front of a young person without a word from
 """
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from portfolio.errors import KindError
 from portfolio.experiences.service import clean_text
-from portfolio.media.storage import media_store
-from portfolio.media.voice import ingest_voice
-from portfolio.models import Experience, FamilyComment, MediaFile, Role, User, utcnow
+from portfolio.media import recordings
+from portfolio.media.changes import MediaChange
+from portfolio.media.storage import MediaStore
+from portfolio.models import Experience, FamilyComment, Role, User, utcnow
 
 MAX_COMMENT = 500
 
@@ -18,8 +21,8 @@ class CommentError(KindError):
     """A refusal with a kind sentence to show."""
 
 
-def add(dbs, experience: Experience, author: User, text: str, voice_data: bytes = b"",  # type: ignore[no-untyped-def]
-        *, max_seconds: float = 60) -> FamilyComment:
+def add(dbs: Session, store: MediaStore, experience: Experience, author: User, text: str, voice_data: bytes = b"",
+        *, max_seconds: float = 60) -> tuple[FamilyComment, MediaChange]:
     """Keep a comment. A repeat of the same words by the same person (a double tap) is kept once."""
     words = clean_text(text, MAX_COMMENT)
     if not words and not voice_data:
@@ -27,15 +30,14 @@ def add(dbs, experience: Experience, author: User, text: str, voice_data: bytes 
     if words and not voice_data:
         for earlier in experience.comments:
             if earlier.author_id == author.id and earlier.text == words and earlier.voice_id is None:
-                return earlier
+                return earlier, MediaChange()
     comment = FamilyComment(school_id=experience.school_id, author_id=author.id, text=words)
+    change = MediaChange()
     if voice_data:
-        stored = ingest_voice(voice_data, media_store(), f"comments/{experience.school_id}", max_seconds=max_seconds)
-        comment.voice = MediaFile(school_id=experience.school_id, key=stored.key,
-                                  content_type=stored.content_type, seconds=stored.seconds)
+        change = recordings.record(dbs, store, comment, voice_data, folder="comments", max_seconds=max_seconds)
     experience.comments.append(comment)
     dbs.flush()
-    return comment
+    return comment, change
 
 
 def visible_to(viewer: User, experience: Experience) -> list[FamilyComment]:

@@ -6,8 +6,6 @@ and Next; staff get every step on one page.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -17,10 +15,10 @@ from portfolio.errors import KindError
 from portfolio.experiences import comments
 from portfolio.experiences import service as experiences
 from portfolio.experiences.service import ExperienceError
+from portfolio.media import recordings
 from portfolio.media import serving as media
-from portfolio.media.photos import ingest_photo
+from portfolio.media.changes import MediaChange
 from portfolio.media.storage import media_store
-from portfolio.media.voice import ingest_voice
 from portfolio.models import CareersActivity, Experience, ExperienceStatus, HelpLevel, Role, TagScheme, User
 from portfolio.people import consent
 from portfolio.symbols import vocabulary
@@ -195,41 +193,20 @@ def _after_media_change(experience: Experience, key: str, error: str | None) -> 
     return redirect(_step_url(experience, key) if _is_learner() else _edit_url(experience, key))
 
 
-def _ingest_each(files: list, ingest: Callable[[bytes], None]) -> str | None:
-    """Run each uploaded file through ``ingest``; the first refusal becomes the message shown."""
-    problem = None
-    for upload in files:
-        try:
-            ingest(upload.read())
-        except KindError as refused:
-            problem = problem or refused.message
-    return problem
+def _uploads(field: str) -> list[bytes]:
+    return [f.read() for f in request.files.getlist(field) if f and (f.filename or f.content_length)]
 
 
 @bp.post("/<int:experience_id>/photos")
 @policy.guard("experience.edit", arg="experience_id")
 def add_photos(experience: Experience):
-    dbs = db.session()
-    files = [f for f in request.files.getlist("photo") if f and (f.filename or f.content_length)]
-    if not files:
+    uploads = _uploads("photo")
+    if not uploads:
         return _after_media_change(experience, "photos", "Please take or choose a photo first.")
-    folder = f"photos/{experience.school_id}"
-    written: list[str] = []
-
-    def ingest(data: bytes) -> None:
-        stored = ingest_photo(data, media_store(), folder, max_bytes=current_app.config["MAX_PHOTO_BYTES"])
-        written.extend([stored.display_key, stored.thumb_key])
-        photo = experiences.add_photo(dbs, experience, stored)
-        if photo.display.key != stored.display_key:  # the same photo again: keep the first copy
-            media.delete_keys([stored.display_key, stored.thumb_key])
-
-    problem = _ingest_each(files, ingest)
-    try:
-        dbs.commit()
-    except Exception:
-        dbs.rollback()
-        media.delete_keys(written)
-        raise
+    dbs = db.session()
+    change, problem = experiences.add_photos(dbs, media_store(), experience, uploads,
+                                             max_bytes=current_app.config["MAX_PHOTO_BYTES"])
+    media.commit(dbs, change)
     if problem is None and _is_learner() and experiences.advances_by_itself(experience, "photos"):
         _, after = experiences.neighbours("photos", experiences.steps_for(experience))
         if after:
@@ -251,38 +228,31 @@ def change_photo(experience: Experience, photo_id: int):
     except ExperienceError as problem:
         dbs.rollback()
         return _after_media_change(experience, "photos", problem.message)
-    dbs.commit()
-    media.delete_keys(removed)
+    media.commit(dbs, MediaChange(replaced=removed))
     return _after_media_change(experience, "photos", None)
 
 
 @bp.post("/<int:experience_id>/voice")
 @policy.guard("experience.edit", arg="experience_id")
 def add_voice(experience: Experience):
-    dbs = db.session()
-    upload = request.files.get("voice")
-    if upload is None:
+    uploads = _uploads("voice")
+    if not uploads:
         return _after_media_change(experience, "voice", "Please record your voice first.")
-    old: list[str] = []
-
-    def ingest(data: bytes) -> None:
-        stored = ingest_voice(data, media_store(), f"voice/{experience.school_id}",
-                              max_seconds=current_app.config["MAX_VOICE_SECONDS"])
-        old.extend(experiences.set_voice(dbs, experience, stored))
-
-    problem = _ingest_each([upload], ingest)
-    dbs.commit()
-    media.delete_keys(old)
-    return _after_media_change(experience, "voice", problem)
+    dbs = db.session()
+    try:
+        change = recordings.record(dbs, media_store(), experience, uploads[0], folder="voice",
+                                   max_seconds=current_app.config["MAX_VOICE_SECONDS"])
+    except KindError as refused:
+        return _after_media_change(experience, "voice", refused.message)
+    media.commit(dbs, change)
+    return _after_media_change(experience, "voice", None)
 
 
 @bp.post("/<int:experience_id>/voice/remove")
 @policy.guard("experience.edit", arg="experience_id")
 def remove_voice(experience: Experience):
     dbs = db.session()
-    old = experiences.remove_voice(dbs, experience)
-    dbs.commit()
-    media.delete_keys(old)
+    media.commit(dbs, recordings.remove(dbs, experience))
     return _after_media_change(experience, "voice", None)
 
 
@@ -417,8 +387,8 @@ def add_comment(experience: Experience):
     upload = request.files.get("voice")
     data = upload.read() if upload is not None else b""
     try:
-        comments.add(dbs, experience, current_user, request.form.get("text", ""), data,
-                     max_seconds=current_app.config["MAX_VOICE_SECONDS"])
+        _, change = comments.add(dbs, media_store(), experience, current_user, request.form.get("text", ""), data,
+                                 max_seconds=current_app.config["MAX_VOICE_SECONDS"])
     except KindError as problem:
         dbs.rollback()
         return render_template("experiences/show.html", experience=experience, size="standard",
@@ -426,7 +396,7 @@ def add_comment(experience: Experience):
                                show_photos=_photos_allowed(experience),
                                comment_error=problem.message,
                                comment_text=request.form.get("text", "")), 400
-    dbs.commit()
+    media.commit(dbs, change)
     return redirect(url_for("experiences.show", experience_id=experience.id, _anchor="comments"))
 
 

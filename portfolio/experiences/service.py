@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portfolio.errors import KindError
-from portfolio.media.photos import StoredPhoto
-from portfolio.media.voice import StoredVoice
+from portfolio.media.changes import MediaChange, delete_quietly
+from portfolio.media.photos import StoredPhoto, ingest_photo
+from portfolio.media.storage import MediaStore
 from portfolio.models import (
     CareersActivity,
     Experience,
@@ -348,6 +349,29 @@ def add_photo(dbs: Session, experience: Experience, stored: StoredPhoto) -> Expe
     return photo
 
 
+def add_photos(dbs: Session, store: MediaStore, experience: Experience, uploads: Sequence[bytes], *,
+               max_bytes: int) -> tuple[MediaChange, str | None]:
+    """Keep each uploaded photo on the entry. A file that is refused (not a photo, one too many) is
+    named in the message and leaves nothing in the store; the others are kept."""
+    change, problem = MediaChange(), None
+    for data in uploads:
+        if len(experience.photos) >= MAX_PHOTOS:
+            problem = problem or f"An entry can have up to {MAX_PHOTOS} photos. Take one away first."
+            break
+        try:
+            stored = ingest_photo(data, store, f"photos/{experience.school_id}", max_bytes=max_bytes)
+        except KindError as refused:
+            problem = problem or refused.message
+            continue
+        photo = add_photo(dbs, experience, stored)
+        new_keys = [stored.display_key, stored.thumb_key]
+        if photo.display.key == stored.display_key:
+            change.written.extend(new_keys)
+        else:  # the same photo again: keep the first copy
+            delete_quietly(store, new_keys)
+    return change, problem
+
+
 def find_photo(experience: Experience, photo_id: int) -> ExperiencePhoto:
     for photo in experience.photos:
         if photo.id == photo_id:
@@ -379,29 +403,6 @@ def remove_photo(dbs: Session, experience: Experience, photo_id: int) -> list[st
     dbs.delete(photo.display)
     dbs.delete(photo.thumb)
     return keys
-
-
-def set_voice(dbs: Session, experience: Experience, stored: StoredVoice) -> list[str]:
-    """Keep the new recording; returns the old recording's key for deletion after commit."""
-    old = experience.voice
-    experience.voice = MediaFile(
-        school_id=experience.school_id, key=stored.key, content_type=stored.content_type, seconds=stored.seconds
-    )
-    dbs.flush()
-    if old is None:
-        return []
-    dbs.delete(old)
-    return [old.key]
-
-
-def remove_voice(dbs: Session, experience: Experience) -> list[str]:
-    old = experience.voice
-    if old is None:
-        return []
-    experience.voice = None
-    dbs.flush()
-    dbs.delete(old)
-    return [old.key]
 
 
 def missing_for_sending(experience: Experience) -> list[Step]:

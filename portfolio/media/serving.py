@@ -9,7 +9,9 @@ import io
 from collections.abc import Iterable
 
 from flask import Response, abort, current_app, send_file
+from sqlalchemy.orm import Session
 
+from portfolio.media.changes import MediaChange, commit_or_clean_up, delete_quietly
 from portfolio.media.storage import media_store
 from portfolio.models import MediaFile
 
@@ -36,9 +38,9 @@ def send_media(media: MediaFile | None, download_name: str | None = None) -> Res
 
 def delete_keys(keys: Iterable[str]) -> None:
     """Remove files whose rows are gone. Called after the commit, so a failed commit loses nothing."""
-    store = media_store()
-    for key in keys:
-        try:
-            store.delete(key)
-        except OSError:
-            current_app.logger.warning("Could not delete media file %s", key)
+    delete_quietly(media_store(), keys)
+
+
+def commit(dbs: Session, change: MediaChange) -> None:
+    """Routes that wrote media end with this: commit, or delete the files just written."""
+    commit_or_clean_up(dbs, media_store(), change)

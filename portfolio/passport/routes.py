@@ -26,10 +26,12 @@ from flask import (
 from flask_login import current_user
 
 from portfolio import db
+from portfolio.errors import KindError
 from portfolio.experiences import service as experiences
+from portfolio.media import recordings
 from portfolio.media import serving as media
+from portfolio.media.changes import MediaChange
 from portfolio.media.storage import media_store
-from portfolio.media.voice import VoiceRefused, ingest_voice
 from portfolio.models import Experience, HelpLevel, PassportStatement, Role, StatementStatus, User
 from portfolio.passport import service as passport
 from portfolio.passport.service import PassportError
@@ -160,8 +162,7 @@ def change_section(learner: User, section_key: str):
     except PassportError as problem:
         dbs.rollback()
         return _render_section(learner, info, problem.message, status=400, typed=request.form.get("text", ""))
-    dbs.commit()
-    media.delete_keys(removed)
+    media.commit(dbs, MediaChange(replaced=removed))
     if hx.wants_fragment(EDITOR_TARGET):
         return _render_section(learner, info)
     return redirect(url_for("passport.section", learner_id=learner.id, section_key=info.key, _anchor="chosen"))
@@ -216,8 +217,7 @@ def change_statement(learner: User, statement_id: int):
     except PassportError as problem:
         dbs.rollback()
         return _render_statement(learner, found, problem.message, status=400, errors_at=action)
-    dbs.commit()
-    media.delete_keys(removed)
+    media.commit(dbs, MediaChange(replaced=removed))
     if action == "remove":
         return redirect(url_for("passport.section", learner_id=learner.id, section_key=section_key, _anchor="chosen"))
     return redirect(url_for("passport.statement", learner_id=learner.id, statement_id=found.id))
@@ -240,13 +240,11 @@ def add_voice(learner: User, statement_id: int):
         return _after_voice(learner, found, "Please record your voice first.")
     dbs = db.session()
     try:
-        stored = ingest_voice(upload.read(), media_store(), f"voice/{learner.school_id}",
-                              max_seconds=current_app.config["MAX_VOICE_SECONDS"])
-    except VoiceRefused as refused:
+        change = recordings.record(dbs, media_store(), found, upload.read(), folder="voice",
+                                   max_seconds=current_app.config["MAX_VOICE_SECONDS"])
+    except KindError as refused:
         return _after_voice(learner, found, refused.message)
-    old = passport.set_voice(dbs, found, stored)
-    dbs.commit()
-    media.delete_keys(old)
+    media.commit(dbs, change)
     return _after_voice(learner, found, None)
 
 
@@ -254,9 +252,8 @@ def add_voice(learner: User, statement_id: int):
 @policy.guard("passport.edit", arg="learner_id")
 def remove_voice(learner: User, statement_id: int):
     found = _statement(learner, statement_id)
-    old = passport.remove_voice(db.session(), found)
-    db.session().commit()
-    media.delete_keys(old)
+    dbs = db.session()
+    media.commit(dbs, recordings.remove(dbs, found))
     return _after_voice(learner, found, None)
 
 

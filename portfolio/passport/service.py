@@ -22,11 +22,9 @@ from portfolio.errors import KindError
 from portfolio.experiences import service as experiences
 from portfolio.media.easy_read import EasyReadDocument, Picture
 from portfolio.media.storage import MediaStore
-from portfolio.media.voice import StoredVoice
 from portfolio.models import (
     Experience,
     HelpLevel,
-    MediaFile,
     PassportSection,
     PassportStatement,
     Role,
@@ -439,28 +437,6 @@ def remove(dbs: Session, statement: PassportStatement) -> list[str]:
     if voice is not None:
         dbs.delete(voice)
     return keys
-
-
-def set_voice(dbs: Session, statement: PassportStatement, stored: StoredVoice) -> list[str]:
-    """Keep the new recording in the learner's own voice; returns the old one's key to delete after commit."""
-    old = statement.voice
-    statement.voice = MediaFile(school_id=statement.school_id, key=stored.key, content_type=stored.content_type,
-                                seconds=stored.seconds)
-    dbs.flush()
-    if old is None:
-        return []
-    dbs.delete(old)
-    return [old.key]
-
-
-def remove_voice(dbs: Session, statement: PassportStatement) -> list[str]:
-    old = statement.voice
-    if old is None:
-        return []
-    statement.voice = None
-    dbs.flush()
-    dbs.delete(old)
-    return [old.key]
 
 
 def link_evidence(dbs: Session, statement: PassportStatement, experience_id: int | None) -> None:

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from portfolio import db
 from portfolio.media import serving as media
+from portfolio.media.changes import MediaChange
 from portfolio.media.storage import media_store
 from portfolio.models import Group, User, utcnow
 from portfolio.people import accounts
@@ -93,10 +94,5 @@ def import_portfolio() -> tuple[str, int]:
     except ImportRefused as refused:
         current_app.logger.warning("Portfolio import refused: %s", refused.detail)
         return _import_page(f"{refused.message} {CHOOSE_AGAIN}", group.id, status=400)
-    try:
-        dbs.commit()
-    except Exception:
-        dbs.rollback()
-        media.delete_keys(result.written_keys)
-        raise
+    media.commit(dbs, MediaChange(written=result.written_keys))
     return render_template("portability/imported.html", result=result, learner=result.learner), 200

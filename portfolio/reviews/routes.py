@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portfolio import db
 from portfolio.media import serving as media
+from portfolio.media.changes import MediaChange
 from portfolio.media.storage import media_store
 from portfolio.models import MediaFile, ReviewPack, User
 from portfolio.reviews import service as annual_review
@@ -97,12 +98,7 @@ def finalise(learner: User, pack_id: int):
     if found.is_final:  # a second tap on Finalise
         return redirect(url_for("reviews.pack", learner_id=learner.id, pack_id=found.id))
     written = annual_review.finalise(dbs, media_store(), found, current_user)
-    try:
-        dbs.commit()
-    except Exception:
-        dbs.rollback()
-        media.delete_keys(written)
-        raise
+    media.commit(dbs, MediaChange(written=written))
     return redirect(url_for("reviews.pack", learner_id=learner.id, pack_id=found.id))
 
 

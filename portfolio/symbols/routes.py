@@ -7,6 +7,7 @@ from flask_login import current_user
 from portfolio import db
 from portfolio.errors import KindError
 from portfolio.media import serving as media
+from portfolio.media.changes import MediaChange
 from portfolio.media.storage import media_store
 from portfolio.models import SchoolSymbol
 from portfolio.symbols import service as school_symbols
@@ -26,14 +27,13 @@ def manage():
         try:
             if upload is None or not upload.filename:
                 raise school_symbols.SymbolError("Please choose a picture (PNG or JPEG).")
-            _symbol, unused = school_symbols.upload(dbs, media_store(), current_user.school_id, word,
+            _symbol, change = school_symbols.upload(dbs, media_store(), current_user.school_id, word,
                                                    upload.read(), current_user)
         except KindError as problem:
             dbs.rollback()
             error = problem.message
         else:
-            dbs.commit()
-            media.delete_keys(unused)
+            media.commit(dbs, change)
             flash(f"The symbol for ‘{school_symbols.vocabulary.normalise_word(word)}’ is saved.")
             return redirect(url_for("symbols.manage"))
     return render_template("symbols/manage.html", symbols=school_symbols.in_school(dbs, current_user.school_id),
@@ -45,8 +45,7 @@ def manage():
 def remove(school_symbol: SchoolSymbol):
     word = school_symbol.word
     keys = school_symbols.remove(db.session(), school_symbol)
-    db.session().commit()
-    media.delete_keys(keys)
+    media.commit(db.session(), MediaChange(replaced=keys))
     flash(f"The school symbol for ‘{word}’ has been taken away.")
     return redirect(url_for("symbols.manage"))
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio.errors import KindError
+from portfolio.media.changes import MediaChange, delete_quietly
 from portfolio.media.photos import ingest_photo
 from portfolio.media.storage import MediaStore
 from portfolio.models import MediaFile, SchoolSymbol, User
@@ -45,14 +46,15 @@ def find_reference(dbs: Session, school_id: int, reference: str) -> SchoolSymbol
 
 
 def upload(dbs: Session, store: MediaStore, school_id: int, word: str, data: bytes, actor: User) -> tuple[
-        SchoolSymbol, list[str]]:
-    """Add or replace the school's picture for ``word``. Returns the symbol and storage keys to delete."""
+        SchoolSymbol, MediaChange]:
+    """Add or replace the school's picture for ``word``: the symbol, and the files written and replaced."""
     key = vocabulary.normalise_word(word)
     if not key or len(key) > 60 or " " in word.strip():
         raise SymbolError("Please give one word for this symbol, such as ‘kitchen’.")
     stored = ingest_photo(data, store, f"symbols/{school_id}", max_bytes=MAX_SYMBOL_BYTES)
     # The thumbnail is plenty for a symbol; the display size is not kept.
-    unused = [stored.display_key]
+    delete_quietly(store, [stored.display_key])
+    change = MediaChange(written=[stored.thumb_key])
     image = MediaFile(school_id=school_id, key=stored.thumb_key, content_type=stored.content_type)
     symbol = dbs.scalars(select(SchoolSymbol).where(SchoolSymbol.school_id == school_id,
                                                     SchoolSymbol.word == key)).first()
@@ -65,9 +67,9 @@ def upload(dbs: Session, store: MediaStore, school_id: int, word: str, data: byt
         symbol.created_by_id = actor.id
         dbs.flush()
         dbs.delete(old)
-        unused.append(old.key)
+        change.replaced.append(old.key)
     dbs.flush()
-    return symbol, unused
+    return symbol, change
 
 
 def remove(dbs: Session, symbol: SchoolSymbol) -> list[str]:

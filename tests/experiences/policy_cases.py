@@ -19,7 +19,6 @@ from tests.web.policy_matrix import (
 )
 
 
-
 def setup(app: Flask, world: World, entries: Entries) -> dict[str, Any]:
     """A placement today for the world's learner, so the learner's one-tap entry can be tried."""
     with app.app_context():

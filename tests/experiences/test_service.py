@@ -13,11 +13,11 @@ from portfolio.experiences import service as experiences
 from portfolio.experiences.service import ExperienceError
 from portfolio.media.photos import ingest_photo
 from portfolio.media.storage import media_store
-from portfolio.media.voice import ingest_voice
 from portfolio.models import Experience, ExperienceStatus, HelpLevel, Role, TagScheme, User
 from portfolio.symbols import service as school_symbols
 from tests.conftest import FIXTURES
 from tests.factories import World, make_experience
+from tests.media_fixtures import stored_keys
 
 
 @pytest.fixture
@@ -146,17 +146,29 @@ def test_photos_add_move_remove_and_dedupe(app: Flask, ctx, world: World) -> Non
         experiences.remove_photo(ctx, entry, second.id)
 
 
-def test_voice_replaced_returns_the_old_key(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
+def test_add_photos_keeps_good_ones_and_leaves_nothing_behind_for_refused_ones(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
     entry = experiences.start(ctx, learner, learner)
     store = media_store()
-    assert experiences.set_voice(ctx, entry, ingest_voice((FIXTURES / "voice_chrome.webm").read_bytes(), store,
-                                                          "voice/t")) == []
-    old_key = entry.voice.key
-    assert experiences.set_voice(ctx, entry, ingest_voice((FIXTURES / "voice_safari.m4a").read_bytes(), store,
-                                                          "voice/t")) == [old_key]
-    assert 1.5 < entry.voice.seconds < 2.5
-    assert experiences.remove_voice(ctx, entry) != [] and entry.voice is None
+    small = (FIXTURES / "photo_small.png").read_bytes()
+    webp = (FIXTURES / "photo_transparent.webp").read_bytes()
+    change, problem = experiences.add_photos(ctx, store, entry, [small, (FIXTURES / "script.svg").read_bytes(), small,
+                                                                 webp], max_bytes=20_000_000)
+    assert problem is not None and "photo" in problem.lower()
+    assert len(entry.photos) == 2 and len(change.written) == 4  # the repeat of ``small`` kept one copy
+    assert stored_keys(store, "photos") == sorted(change.written)
+
+
+def test_one_photo_too_many_writes_no_file(ctx, world: World, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    learner = _user(ctx, world.learner)
+    entry = experiences.start(ctx, learner, learner)
+    store = media_store()
+    monkeypatch.setattr(experiences, "MAX_PHOTOS", 1)
+    small = (FIXTURES / "photo_small.png").read_bytes()
+    change, problem = experiences.add_photos(ctx, store, entry, [small, (FIXTURES / "photo_transparent.webp")
+                                                                 .read_bytes()], max_bytes=20_000_000)
+    assert problem == "An entry can have up to 1 photos. Take one away first."
+    assert len(entry.photos) == 1 and stored_keys(store, "photos") == sorted(change.written)
 
 
 def test_status_flow_draft_waiting_shared_and_back(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
@@ -232,10 +244,10 @@ def test_reading_aloud_covers_the_whole_card(ctx, world: World) -> None:  # type
 def test_comments_dedupe_and_reach_the_learner_when_passed_on(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner, parent, ta = _user(ctx, world.learner), _user(ctx, world.parent), _user(ctx, world.ta)
     entry = make_experience(ctx, learner, learner, ExperienceStatus.SHARED)
-    first = comments.add(ctx, entry, parent, "Well done!")
-    assert comments.add(ctx, entry, parent, "Well done!").id == first.id
+    first, _ = comments.add(ctx, media_store(), entry, parent, "Well done!")
+    assert comments.add(ctx, media_store(), entry, parent, "Well done!")[0].id == first.id
     with pytest.raises(comments.CommentError):
-        comments.add(ctx, entry, parent, "  ")
+        comments.add(ctx, media_store(), entry, parent, "  ")
     assert comments.visible_to(learner, entry) == []
     assert comments.visible_to(ta, entry) == [first]
     assert comments.pass_on(entry, first.id, ta) and comments.visible_to(learner, entry) == [first]
@@ -246,10 +258,10 @@ def test_school_symbols_add_replace_and_stay_in_their_school(ctx, world: World) 
     ta = _user(ctx, world.ta)
     store = media_store()
     png = (FIXTURES / "photo_small.png").read_bytes()
-    symbol, unused = school_symbols.upload(ctx, store, ta.school_id, "Kitchen", png, ta)
-    assert symbol.word == "kitchen" and len(unused) == 1
-    replaced, unused = school_symbols.upload(ctx, store, ta.school_id, "kitchen", png, ta)
-    assert replaced.id == symbol.id and len(unused) == 2
+    symbol, change = school_symbols.upload(ctx, store, ta.school_id, "Kitchen", png, ta)
+    assert symbol.word == "kitchen" and change.replaced == [] and stored_keys(store, "symbols") == change.written
+    replaced, again = school_symbols.upload(ctx, store, ta.school_id, "kitchen", png, ta)
+    assert replaced.id == symbol.id and again.replaced == change.written
     assert school_symbols.own_symbol_map(ctx, ta.school_id) == {"kitchen": f"school:{symbol.id}"}
     assert school_symbols.own_symbol_map(ctx, world.other_school.id) == {}
     assert school_symbols.find_reference(ctx, world.other_school.id, f"school:{symbol.id}") is None

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from portfolio import db
+from portfolio.media import recordings
 from portfolio.media.storage import media_store
 from portfolio.media.voice import ingest_voice
 from portfolio.models import User
@@ -36,7 +37,7 @@ def setup(app: Flask, world: World, entries: Entries) -> dict[str, Any]:
         parent = session.get(User, world.parent.id)
         assert learner is not None and parent is not None
         statement = passport.add_own(session, learner, learner, "likes", "I like plants")
-        passport.set_voice(session, statement, ingest_voice((FIXTURES / "voice_chrome.webm").read_bytes(),
+        recordings.attach(session, statement, ingest_voice((FIXTURES / "voice_chrome.webm").read_bytes(),
                                                             media_store(), f"voice/{learner.school_id}"))
         passport.link_evidence(session, statement, entries.shared.id)
         suggestion = passport.suggest(session, learner, parent, "strengths", "Sam is good at sorting")

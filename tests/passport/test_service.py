@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from portfolio import db
+from portfolio.media import recordings
 from portfolio.media.storage import media_store
 from portfolio.media.voice import ingest_voice
 from portfolio.models import MediaFile, PassportSection, StatementStatus, User
@@ -148,15 +149,15 @@ def test_voice_is_kept_replaced_and_removed_with_the_statement(dbs: Session, wor
     statement = passport.add_own(dbs, learner, learner, "likes", "I like plants")
     voice = (FIXTURES / "voice_chrome.webm").read_bytes()
     first = ingest_voice(voice, store, "voice/test")
-    assert passport.set_voice(dbs, statement, first) == []
+    assert recordings.attach(dbs, statement, first).replaced == []
     second = ingest_voice(voice, store, "voice/test")
-    assert passport.set_voice(dbs, statement, second) == [first.key]
+    assert recordings.attach(dbs, statement, second).replaced == [first.key]
     dbs.commit()
     assert passport.remove(dbs, statement) == [second.key]
     dbs.commit()
     assert dbs.query(MediaFile).filter_by(key=second.key).count() == 0
     again = passport.add_own(dbs, learner, learner, "likes", "I like trees")
-    assert passport.remove_voice(dbs, again) == []
+    assert recordings.remove(dbs, again).replaced == []
 
 
 def test_the_pdf_has_every_statement_and_only_readable_evidence(dbs: Session, world: World, entries: Entries) -> None:

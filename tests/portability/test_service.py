@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from portfolio import db
 from portfolio.experiences import service as experiences
+from portfolio.media.changes import commit_or_clean_up
 from portfolio.media.photos import ingest_photo
 from portfolio.media.storage import media_store
 from portfolio.media.voice import ingest_voice
@@ -236,11 +237,9 @@ def test_round_trip_into_another_school_keeps_everything(app: Flask, world: Worl
         ta = dbs.get(User, world.ta.id)
         assert hillview is not None and ta is not None
         # Hillview has its own picture for "kitchen", so staff's choice of a school picture carries over.
-        theirs, unused = school_symbols.upload(dbs, media_store(), hillview.id, "kitchen",
+        theirs, change = school_symbols.upload(dbs, media_store(), hillview.id, "kitchen",
                                                (FIXTURES / "photo_transparent.webp").read_bytes(), ta)
-        dbs.commit()
-        for key in unused:
-            media_store().delete(key)
+        commit_or_clean_up(dbs, media_store(), change)
         words = {f"school:{s.id}": s.word for s in dbs.scalars(select(school_symbols.SchoolSymbol))}
         source = _describe(dbs, world.learner.id, words)
         group = dbs.scalars(select(Group).where(Group.school_id == hillview.id)).first()

@@ -7,12 +7,12 @@ import pytest
 from flask import Flask
 
 from portfolio.web import policy
-from tests.conftest import sign_in_as
 from tests.careers import policy_cases as careers_cases
+from tests.conftest import sign_in_as
 from tests.employers import policy_cases as employers_cases
 from tests.experiences import policy_cases as experiences_cases
-from tests.feedback import policy_cases as feedback_cases
 from tests.factories import Entries, World
+from tests.feedback import policy_cases as feedback_cases
 from tests.homes import policy_cases as homes_cases
 from tests.passport import policy_cases as passport_cases
 from tests.people import policy_cases as people_cases
