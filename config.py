@@ -27,6 +27,8 @@ class Config:
     REVIEW_AUDIO_DAYS = _env_int("REVIEW_AUDIO_DAYS", 120)  # how long a review pack's QR links play
     TRUSTED_TABLET_DAYS = _env_int("TRUSTED_TABLET_DAYS", 400)
     PICTURE_CHECK_TRIES = 3
+    # scrypt everywhere real; the test-suite chooses a cheaper method to keep thousands of sign-ins fast.
+    PASSWORD_HASH_METHOD = "scrypt"
     # Per account for passwords and per school tablet for cards (see portfolio/rate_limits.py),
     # plus a looser limit per address, which a whole school may share.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")

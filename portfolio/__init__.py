@@ -61,8 +61,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from portfolio import db, templating
-    from portfolio.cli import register_commands
     from portfolio.careers import routes as careers
+    from portfolio.cli import register_commands
     from portfolio.employers import routes as employers
     from portfolio.experiences import routes as experiences
     from portfolio.feedback import routes as feedback

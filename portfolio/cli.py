@@ -35,7 +35,8 @@ def register_commands(app: Flask) -> None:
             return
         if not demo.is_empty(session):
             raise click.ClickException("The database already has data. Use a fresh instance folder for the demo.")
-        rows = demo.create_demo(session, base_url, app_obj.config["LOGIN_CARD_DAYS"])
+        rows = demo.create_demo(session, base_url, app_obj.config["LOGIN_CARD_DAYS"],
+                                    hash_method=app_obj.config["PASSWORD_HASH_METHOD"])
         session.commit()
         demo.write_accounts(rows, accounts_file)
         click.echo(demo.describe(rows))

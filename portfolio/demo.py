@@ -29,8 +29,8 @@ from portfolio.models import (
     ExperienceKind,
     ExperienceStatus,
     Group,
-    ProviderKind,
     HelpLevel,
+    ProviderKind,
     Role,
     School,
     SymbolMode,
@@ -72,10 +72,12 @@ def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _adult(session: Session, school: School, role: Role, name: str, email: str, rows: list[dict[str, Any]]) -> User:
+def _make_adult(session: Session, school: School, role: Role, name: str, email: str,
+                rows: list[dict[str, Any]], hash_method: str) -> User:
     password = _password()
     user = accounts.create_person(
-        session, school, accounts.PersonDetails(display_name=name, role=role, email=email, password=password)
+        session, school, accounts.PersonDetails(display_name=name, role=role, email=email, password=password),
+        hash_method=hash_method,
     )
     rows.append({"role": role.value, "school": school.name, "name": name, "email": email, "password": password})
     return user
@@ -103,8 +105,13 @@ def is_empty(session: Session) -> bool:
     return session.scalar(select(School.id).limit(1)) is None
 
 
-def create_demo(session: Session, base_url: str, card_days: int = 365) -> list[dict[str, Any]]:
+def create_demo(session: Session, base_url: str, card_days: int = 365, *,
+                hash_method: str = "scrypt") -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
+
+    def _adult(school: School, role: Role, name: str, email: str) -> User:
+        return _make_adult(session, school, role, name, email, rows, hash_method)
+
     riverside = School(name="Riverside School")
     hillview = School(name="Hillview College")
     session.add_all([riverside, hillview])
@@ -112,9 +119,9 @@ def create_demo(session: Session, base_url: str, card_days: int = 365) -> list[d
 
     oak = accounts.create_group(session, riverside, "Oak class")
     willow = accounts.create_group(session, riverside, "Willow class")
-    leader = _adult(session, riverside, Role.ADMIN, "Helen Carter", "helen.carter@riverside.example", rows)
-    priya = _adult(session, riverside, Role.STAFF, "Priya Shah", "priya.shah@riverside.example", rows)
-    daniel = _adult(session, riverside, Role.STAFF, "Daniel Okafor", "daniel.okafor@riverside.example", rows)
+    leader = _adult(riverside, Role.ADMIN, "Helen Carter", "helen.carter@riverside.example")
+    priya = _adult(riverside, Role.STAFF, "Priya Shah", "priya.shah@riverside.example")
+    daniel = _adult(riverside, Role.STAFF, "Daniel Okafor", "daniel.okafor@riverside.example")
     priya.staff_groups = [oak]
     daniel.staff_groups = [willow]
     groups = {"Oak class": oak, "Willow class": willow}
@@ -122,21 +129,21 @@ def create_demo(session: Session, base_url: str, card_days: int = 365) -> list[d
         spec.name: _learner(session, riverside, groups[spec.group], spec, leader, base_url, card_days, rows)
         for spec in RIVERSIDE_LEARNERS
     }
-    mum = _adult(session, riverside, Role.PARENT, "Nina Patel", "nina.patel@family.example", rows)
-    dad = _adult(session, riverside, Role.PARENT, "Chris Jones", "chris.jones@family.example", rows)
+    mum = _adult(riverside, Role.PARENT, "Nina Patel", "nina.patel@family.example")
+    dad = _adult(riverside, Role.PARENT, "Chris Jones", "chris.jones@family.example")
     mum.children = [learners["Sam Patel"]]
     dad.children = [learners["Maya Jones"]]
 
     pathways = accounts.create_group(session, hillview, "Pathways")
-    hv_admin = _adult(session, hillview, Role.ADMIN, "Grace Lee", "grace.lee@hillview.example", rows)
-    hv_staff = _adult(session, hillview, Role.STAFF, "Omar Ali", "omar.ali@hillview.example", rows)
+    hv_admin = _adult(hillview, Role.ADMIN, "Grace Lee", "grace.lee@hillview.example")
+    hv_staff = _adult(hillview, Role.STAFF, "Omar Ali", "omar.ali@hillview.example")
     hv_staff.staff_groups = [pathways]
     hv_learner = _learner(
         session, hillview, pathways,
         DemoLearner("Jade Brown", "Pathways", "horse", "Supported internship learner."),
         hv_admin, base_url, card_days, rows,
     )
-    hv_parent = _adult(session, hillview, Role.PARENT, "Kim Brown", "kim.brown@family.example", rows)
+    hv_parent = _adult(hillview, Role.PARENT, "Kim Brown", "kim.brown@family.example")
     hv_parent.children = [hv_learner]
     session.flush()
     _demo_experiences(session, learners, priya)

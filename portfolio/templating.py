@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, g
 from flask_login import current_user
 
 from portfolio import db
@@ -23,6 +23,7 @@ from portfolio.speech import service as speech_service
 from portfolio.symbols import library as symbols
 from portfolio.symbols import service as school_symbols
 from portfolio.symbols import vocabulary
+from portfolio.symbols.pictures import symbol_src, symbol_url
 from portfolio.web import policy
 
 
@@ -42,24 +43,6 @@ def display_classes(learner_page: bool = False) -> str:
     if current_user.symbol_mode == SymbolMode.TEXT_ONLY.value:
         classes.append("symbols-off")
     return " ".join(classes)
-
-
-def symbol_url(name: str) -> str:
-    # A portfolio page asks for the same few symbols thousands of times; url_for is not free.
-    cache: dict[tuple[str, str], str] = current_app.extensions.setdefault("symbol_urls", {})
-    key = (request.script_root, name)
-    url = cache.get(key)
-    if url is None:
-        known = name if name in symbols.ALL_SYMBOLS else "info"
-        url = cache[key] = url_for("static", filename=f"symbols/{known}.svg")
-    return url
-
-
-def symbol_src(reference: str) -> str:
-    """The picture for a symbol reference: a vocabulary name, or ``school:<id>`` for a school's own."""
-    if reference.startswith(school_symbols.REFERENCE_PREFIX):
-        return url_for("symbols.image", symbol_id=reference[len(school_symbols.REFERENCE_PREFIX):])
-    return symbol_url(reference)
 
 
 def _own_symbols(school_id: int) -> dict[str, str]:

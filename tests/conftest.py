@@ -14,7 +14,8 @@ from portfolio import create_app, db, migrate
 from portfolio.media.storage import media_store
 from portfolio.models import User
 from portfolio.people import sessions as auth_session
-from tests.factories import PASSWORD, Entries, World, make_entries, make_world
+from tests.factories import FAST_HASH, PASSWORD, Entries, World, make_entries, make_world
+from tests.web.page_checks import PageCheckingClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -26,11 +27,12 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         "TESTING": True,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test-secret",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "PASSWORD_HASH_METHOD": FAST_HASH,
         "LOGIN_RATE_LIMIT": "5 per minute",
         "SPEECH_CACHE_DIR": str(tmp_path / "speech"),
         "INTERFACE_AUDIO_DIR": str(tmp_path / "audio"),
     })
+    app.test_client_class = PageCheckingClient
     migrate.upgrade(app)
     yield app
     engine = app.extensions.get("speech")

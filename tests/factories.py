@@ -33,6 +33,8 @@ from portfolio.models import (
 from portfolio.people import accounts, cards
 from portfolio.symbols import service as school_symbols
 
+# What the test app signs passwords with (its PASSWORD_HASH_METHOD): scrypt would slow every sign-in.
+FAST_HASH = "pbkdf2:sha256:1000"
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 
@@ -55,6 +57,7 @@ def make_adult(session: Session, school: School, role: Role, name: str | None = 
         session, school,
         accounts.PersonDetails(display_name=name or f"{role.value.title()} {n}", role=role,
                                email=f"{role.value}{n}@example.org", password=PASSWORD),
+        hash_method=FAST_HASH,
     )
     if groups:
         user.staff_groups = groups

@@ -137,6 +137,13 @@ def neighbours(key: str, steps: Sequence[Step] = STEPS) -> tuple[str | None, str
     return before, after
 
 
+def recorded_activity_ids(dbs: Session, learner: User) -> set[int]:
+    """The planned activities this learner has already sent an entry about."""
+    return set(dbs.scalars(select(Experience.activity_id).where(
+        Experience.learner_id == learner.id, Experience.activity_id.is_not(None),
+        Experience.status != ExperienceStatus.DRAFT.value)))
+
+
 def start_from_activity(dbs: Session, activity: CareersActivity, learner: User) -> Experience:
     """Begin the learner's entry about a planned activity, filled in from the plan: kind, place,
     employer and dates. A second tap on the same activity carries on the same draft."""

@@ -5,6 +5,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from portfolio import db
+from portfolio.careers import evidence
+from portfolio.careers import service as careers
 from portfolio.experiences import service as experiences
 from portfolio.models import ExperienceStatus, User
 from portfolio.people import consent
@@ -26,5 +28,8 @@ def child(learner: User):
     shared = experiences.portfolio(db.session(), learner, statuses=[ExperienceStatus.SHARED])
     final_packs = [p for p in annual_review.packs_for(db.session(), learner) if p.is_final]
     show_photos = consent.allows(db.session(), learner, consent.ConsentUse.WITH_FAMILY)
+    today = experiences.today()
     return render_template("family/child.html", learner=learner, entries=shared, final_packs=final_packs,
-                           show_photos=show_photos)
+                           show_photos=show_photos, today=today,
+                           coming_up=careers.upcoming_for_learner(db.session(), learner, today, days=14),
+                           evidence=evidence.learner_evidence(db.session(), learner, today))

@@ -1,11 +1,14 @@
 """Pages for teachers and TAs (and the careers leader, who can do everything staff can)."""
 from __future__ import annotations
 
+from datetime import date
+
 import segno
 from flask import Blueprint, current_app, flash, make_response, render_template, request, session, url_for
 from flask_login import current_user
 
 from portfolio import db
+from portfolio.careers import evidence as careers_evidence
 from portfolio.experiences import service as experiences
 from portfolio.models import SymbolMode, TextSize, User
 from portfolio.people import accounts, cards, tablets
@@ -43,6 +46,7 @@ def learner(learner: User):
         symbol_modes=list(SymbolMode),
         saved=False,
         error=None,
+        evidence=careers_evidence.learner_evidence(db.session(), learner, date.today()),
     )
 
 
@@ -60,12 +64,12 @@ def settings(learner: User):
         db.session().commit()
     except accounts.AccountError as exc:
         db.session().rollback()
-        error = str(exc)
+        error = exc.message
     return hx.render(
         "staff/learner.html",
         "staff/_display_settings.html",
         "display-settings",
-        status=200 if error is None else 422,
+        status=200 if error is None else 400,
         learner=learner,
         card=cards.current_card(db.session(), learner),
         entries=experiences.portfolio(db.session(), learner),

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portfolio.errors import KindError
 from portfolio.models import Group, Role, School, SymbolMode, TextSize, User
 
 # Verified against when no account matches, so a wrong email takes as long as a wrong password.
@@ -15,14 +15,12 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(ValueError):
+class AccountError(KindError):
     """A problem with what was asked for, in words fit to show the person."""
 
 
-def hash_password(password: str) -> str:
-    """scrypt in production. The test-suite may choose a cheaper method to keep thousands of
-    sign-ins fast; ``PASSWORD_HASH_METHOD`` is never set outside tests."""
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+def hash_password(password: str, method: str = "scrypt") -> str:
+    """scrypt unless told otherwise (``PASSWORD_HASH_METHOD``, which only the test-suite changes)."""
     return generate_password_hash(password, method=method)
 
 
@@ -73,7 +71,7 @@ def _group_in_school(session: Session, school_id: int, group_id: int | None) -> 
     return group
 
 
-def create_person(session: Session, school: School, details: PersonDetails) -> User:
+def create_person(session: Session, school: School, details: PersonDetails, *, hash_method: str = "scrypt") -> User:
     name = details.display_name.strip()
     if not name:
         raise AccountError("Enter a name.")
@@ -87,16 +85,16 @@ def create_person(session: Session, school: School, details: PersonDetails) -> U
             raise AccountError("Enter an email address, like name@school.org.uk.")
         _check_email_free(session, email)
         user.email = email
-        set_password(user, details.password or "")
+        set_password(user, details.password or "", hash_method=hash_method)
     session.add(user)
     session.flush()
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, *, hash_method: str = "scrypt") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, hash_method)
     user.session_version = (user.session_version or 1) + 1
 
 

@@ -1,10 +1,11 @@
 """The careers leader's pages: people, groups and the links between them."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio import db
+from portfolio.errors import KindError
 from portfolio.models import Group, Role, User
 from portfolio.people import accounts
 from portfolio.symbols.library import PICTURE_SYMBOLS
@@ -73,13 +74,14 @@ def new_person():
         )
         if role is Role.LEARNER and details.picture_symbol is None:
             raise accounts.AccountError("Choose a picture for the learner.")
-        person = accounts.create_person(dbs, current_user.school, details)
+        person = accounts.create_person(dbs, current_user.school, details,
+                                        hash_method=current_app.config["PASSWORD_HASH_METHOD"])
         dbs.commit()
-    except ValueError as exc:
+    except ValueError as exc:  # an unknown role, or an AccountError with its own words
         dbs.rollback()
-        message = str(exc) if isinstance(exc, accounts.AccountError) else "Choose a role."
+        message = exc.message if isinstance(exc, KindError) else "Choose a role."
         form.pop("password", None)
-        return _person_form(None, message, form, 422)
+        return _person_form(None, message, form, 400)
     flash(f"{person.display_name} has been added.")
     return hx.redirect_to(url_for("admin.person", person_id=person.id))
 
@@ -104,11 +106,11 @@ def person(person: User):
             picture_symbol=form.get("picture_symbol") if form.get("picture_symbol") in PICTURE_SYMBOLS else None,
         )
         if form.get("password"):
-            accounts.set_password(person, form["password"])
+            accounts.set_password(person, form["password"], hash_method=current_app.config["PASSWORD_HASH_METHOD"])
         dbs.commit()
     except accounts.AccountError as exc:
         dbs.rollback()
-        return _person_form(person, str(exc), form, 422)
+        return _person_form(person, exc.message, form, 400)
     flash(f"Saved changes for {person.display_name}.")
     return hx.redirect_to(url_for("admin.person", person_id=person.id))
 
@@ -126,9 +128,9 @@ def groups():
             return hx.redirect_to(url_for("admin.groups"))
         except accounts.AccountError as exc:
             dbs.rollback()
-            error = str(exc)
+            error = exc.message
     listed = accounts.groups_in_school(dbs, current_user.school_id)
-    return render_template("admin/groups.html", groups=listed, error=error), (200 if error is None else 422)
+    return render_template("admin/groups.html", groups=listed, error=error), (200 if error is None else 400)
 
 
 @bp.get("/groups/<int:group_id>")

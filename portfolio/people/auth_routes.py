@@ -166,4 +166,4 @@ def card_check(tablet: TrustedTablet):
         wrong = True
     return render_template(
         "auth/picture_check.html", choices=cards.picture_choices(record), wrong=wrong
-    ), (200 if not wrong else 422)
+    ), (200 if not wrong else 400)

@@ -13,6 +13,8 @@ import hmac
 import re
 import uuid
 
+from portfolio.errors import KindError
+
 FORMAT = "my-next-steps-portfolio"
 VERSION = 1
 JSON_NAME = "portfolio.json"
@@ -35,12 +37,11 @@ _INSTALL_PURPOSE = b"my-next-steps portable export"
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-class ImportRefused(ValueError):
+class ImportRefused(KindError):
     """An archive that cannot be imported; ``message`` is kind, plain and safe to show."""
 
     def __init__(self, message: str, detail: str = "") -> None:
-        super().__init__(detail or message)
-        self.message = message
+        super().__init__(message)
         # For the log only: which rule the archive broke, so support can tell a damaged copy from an attack.
         self.detail = detail or message
 

@@ -15,6 +15,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -29,36 +30,27 @@ from portfolio.media import serving as media
 from portfolio.models import PassportSection, ShareLink, User
 from portfolio.people import consent
 from portfolio.people.consent import ConsentAnswers, ConsentUse
+from portfolio.secret_links import LinkState
 from portfolio.sharing import service as sharing
-from portfolio.sharing.service import LinkState, ShareError
+from portfolio.sharing.service import ShareError
 from portfolio.speech import service as speech_service
 from portfolio.speech.routes import private_audio
+from portfolio.symbols.pictures import symbol_url
 from portfolio.symbols.service import REFERENCE_PREFIX
-from portfolio.templating import symbol_url
-from portfolio.web import hx, policy
+from portfolio.web import hx, policy, secret_pages
 
 bp = Blueprint("sharing", __name__)
 
 SHOWN_ONCE_KEY = "share_link_shown"
 PUBLIC_VIEWS = frozenset({"sharing.shared_page", "sharing.photo", "sharing.voice", "sharing.hear",
                           "sharing.school_symbol"})
-_GONE = {
-    LinkState.EXPIRED: ("This link has expired", "clock",
-                        "The page was only shared for a while. Please ask the school for a new link."),
-    LinkState.REVOKED: ("This link has been stopped", "stop",
-                        "The school has stopped this link. Please ask the school for a new link."),
-    LinkState.UNKNOWN: ("We cannot find this page", "warning",
-                        "The link may be wrong or cut short. Please check it, or ask the school for a new link."),
-}
 
 
 @bp.after_request
 def _share_headers(response: Response) -> Response:
     """Share pages carry a secret in the address: keep them out of caches, search engines and referrers."""
     if request.endpoint in PUBLIC_VIEWS:
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return secret_pages.keep_private(response)
     return response
 
 
@@ -66,17 +58,11 @@ def _user_agent() -> str:
     return request.headers.get("User-Agent", "")
 
 
-def _not_available(state: LinkState) -> tuple[str, int]:
-    title, symbol_name, message = _GONE[state]
-    status = 410 if state in {LinkState.EXPIRED, LinkState.REVOKED} else 404
-    return render_template("sharing/unavailable.html", title=title, symbol_name=symbol_name, message=message), status
-
-
 def _open(token: str) -> tuple[ShareLink | None, tuple[str, int] | None]:
     """The working link for ``token``, or the friendly page to answer instead."""
     lookup = sharing.find_by_token(db.session(), token)
     if lookup.state is not LinkState.ACTIVE or lookup.link is None:
-        return None, _not_available(lookup.state)
+        return None, secret_pages.not_available(lookup.state)
     return lookup.link, None
 
 
@@ -95,7 +81,8 @@ def shared_page(token: str):
     dbs.commit()
 
     def hear_url(text: str) -> str:
-        return url_for("sharing.hear", token=token, speech=sharing.speech_token(link, text))
+        speech = sharing.speech_token(current_app.config["SECRET_KEY"], link, text)
+        return url_for("sharing.hear", token=token, speech=speech)
 
     def share_symbol_src(reference: str) -> str:
         # A school's own symbols are private media: on this page they come through the link too.
@@ -159,7 +146,7 @@ def hear(token: str, speech: str):
     link, refused = _open(token)
     if link is None:
         return refused
-    text = sharing.text_from_speech_token(link, speech)
+    text = sharing.text_from_speech_token(current_app.config["SECRET_KEY"], link, speech)
     if text is None:
         abort(404)
     return private_audio(speech_service.synthesise(text, private=True), cache_control="no-store")

@@ -8,17 +8,15 @@ passport, an entry no longer shared, or photo consent taken back disappears at o
 """
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portfolio import secret_links
 from portfolio.errors import KindError
 from portfolio.experiences import service as experiences
 from portfolio.models import (
@@ -38,6 +36,7 @@ from portfolio.models import (
 )
 from portfolio.people import consent
 from portfolio.people.consent import ConsentUse
+from portfolio.secret_links import LinkState, SpeechTokens
 from portfolio.speech.engine import normalise_text
 from portfolio.tokens import new_token, token_hash
 
@@ -65,21 +64,6 @@ SECTION_SYMBOLS: dict[PassportSection, str] = {
 
 class ShareError(KindError):
     """A link that cannot be made as asked, with a kind sentence to show."""
-
-
-class LinkState(enum.Enum):
-    ACTIVE = "active"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    UNKNOWN = "unknown"
-
-    @property
-    def label(self) -> str:
-        return {"active": "Working", "expired": "Expired", "revoked": "Stopped", "unknown": "Unknown"}[self.value]
-
-    @property
-    def symbol(self) -> str:
-        return {"active": "yes", "expired": "clock", "revoked": "stop", "unknown": "warning"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -218,15 +202,8 @@ def create_link(session: Session, learner: User, actor: User, *, audience: str, 
 def state_of(link: ShareLink | None, now: datetime) -> LinkState:
     if link is None:
         return LinkState.UNKNOWN
-    if link.revoked_at is not None:
-        return LinkState.REVOKED
-    if link.expires_at <= now:
-        return LinkState.EXPIRED
-    learner = link.learner
-    # A learner who has left the school (or moved to another) takes their page with them.
-    if learner is None or learner.school_id != link.school_id or not learner.active:
-        return LinkState.UNKNOWN
-    return LinkState.ACTIVE
+    return secret_links.state_of(revoked_at=link.revoked_at, expires_at=link.expires_at, learner=link.learner,
+                                 school_id=link.school_id, now=now)
 
 
 def find_by_token(session: Session, token: str, now: datetime | None = None) -> LinkLookup:
@@ -339,23 +316,10 @@ def school_symbol_for(session: Session, link: ShareLink, symbol_id: int) -> Scho
     return symbol if symbol is not None and symbol.school_id == link.school_id else None
 
 
-def _speech_serializer() -> URLSafeSerializer:
-    serializers = current_app.extensions.setdefault("share_speech_serializers", {})
-    if "share" not in serializers:
-        serializers["share"] = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SPEECH_SALT)
-    return serializers["share"]
-
-
-def speech_token(link: ShareLink, text: str) -> str:
+def speech_token(secret: str, link: ShareLink, text: str) -> str:
     """A read-aloud token bound to one link, so it speaks nothing through any other link or route."""
-    return _speech_serializer().dumps([link.id, normalise_text(text)])
+    return SpeechTokens(secret, _SPEECH_SALT).make(link.id, normalise_text(text))
 
 
-def text_from_speech_token(link: ShareLink, token: str) -> str | None:
-    try:
-        value = _speech_serializer().loads(token)
-    except BadSignature:
-        return None
-    if not (isinstance(value, list) and len(value) == 2 and value[0] == link.id and isinstance(value[1], str)):
-        return None
-    return value[1]
+def text_from_speech_token(secret: str, link: ShareLink, token: str) -> str | None:
+    return SpeechTokens(secret, _SPEECH_SALT).read(link.id, token)

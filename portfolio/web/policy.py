@@ -15,8 +15,16 @@ from flask_login import current_user
 
 from portfolio import db
 from portfolio.models import (
-    ActivityParticipant, CareersActivity, Employer, EmployerFeedback, Experience, ExperienceStatus, Group, Role,
-    SchoolSymbol, User,
+    ActivityParticipant,
+    CareersActivity,
+    Employer,
+    EmployerFeedback,
+    Experience,
+    ExperienceStatus,
+    Group,
+    Role,
+    SchoolSymbol,
+    User,
 )
 
 ObjectKind = Literal[
@@ -44,6 +52,9 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "sharing.voice",
         "sharing.school_symbol",
         "sharing.hear",
+        # Employer feedback through a secret link: the feedback service checks the link every time.
+        "feedback.form",
+        "feedback.hear",
     }
 )
 
@@ -148,6 +159,12 @@ def can_see_feedback(actor: User, feedback: EmployerFeedback) -> bool:
     return False
 
 
+def can_see_participant_feedback(actor: User, participant: ActivityParticipant) -> bool:
+    """The newest feedback the employer sent for this learner's activity, under ``can_see_feedback``."""
+    sent = [feedback for feedback in participant.feedback if feedback.submitted_at is not None]
+    return bool(sent) and can_see_feedback(actor, sent[-1])
+
+
 def _same_school(_actor: User, _obj: Any) -> bool:
     return True  # the same-school check has already run
 
@@ -208,6 +225,8 @@ RULES: dict[str, Rule] = {
     "activity.manage": Rule(roles=STAFF_ROLES, kind="activity", relation=can_manage_activity),
     "activity.record": Rule(roles=frozenset({Role.LEARNER}), kind="activity", relation=can_record_activity),
     "participant.support": Rule(roles=STAFF_ROLES, kind="participant", relation=supports_participant),
+    "participant.view_feedback": Rule(roles=frozenset(Role), kind="participant",
+                                      relation=can_see_participant_feedback),
     "evidence.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
 }
 

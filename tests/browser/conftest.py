@@ -80,7 +80,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     url = f"http://127.0.0.1:{server.server_port}"
     with app.app_context():
         session = db.session()
-        rows = create_demo(session, url)
+        rows = create_demo(session, url, hash_method=app.config["PASSWORD_HASH_METHOD"])
         session.commit()
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

@@ -46,7 +46,7 @@ def test_unknown_setting_values_are_refused(app: Flask, world: World) -> None:
     response = client.post(f"/staff/learners/{world.learner.id}/settings",
                            data={"text_size": "<script>", "symbol_mode": "text-only",
                                  "csrf_token": csrf_token(client, "/staff/")})
-    assert response.status_code == 422 and "Choose one of the options shown." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose one of the options shown." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session().get(User, world.learner.id).text_size == "normal"
 

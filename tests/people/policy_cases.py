@@ -17,7 +17,7 @@ CASES = [
     Case("admin.people", "GET", lambda w: "/admin/people", ADMIN_ONLY),
     Case("admin.new_person", "GET", lambda w: "/admin/people/new", ADMIN_ONLY),
     Case("admin.new_person", "POST", lambda w: "/admin/people/new",
-         {k: (422 if v == 200 else v) for k, v in ADMIN_ONLY.items()}, lambda w: {"role": "learner"}),
+         {k: (400 if v == 200 else v) for k, v in ADMIN_ONLY.items()}, lambda w: {"role": "learner"}),
     Case("admin.person", "GET", lambda w: f"/admin/people/{w.learner.id}",
          everyone(403, anonymous=302, admin=200, other_school_admin=404)),
     Case("admin.person", "POST", lambda w: f"/admin/people/{w.learner.id}",
@@ -25,7 +25,7 @@ CASES = [
          lambda w: {"display_name": "Sam Patel", "group_id": str(w.group.id), "active": "on"}),
     Case("admin.groups", "GET", lambda w: "/admin/groups", ADMIN_ONLY),
     Case("admin.groups", "POST", lambda w: "/admin/groups",
-         {k: (422 if v == 200 else v) for k, v in ADMIN_ONLY.items()}, lambda w: {"name": ""}),
+         {k: (400 if v == 200 else v) for k, v in ADMIN_ONLY.items()}, lambda w: {"name": ""}),
     Case("admin.group", "GET", lambda w: f"/admin/groups/{w.group.id}",
          everyone(403, anonymous=302, admin=200, other_school_admin=404)),
 ]

@@ -21,8 +21,9 @@ from portfolio.models import (
 )
 from portfolio.people import consent
 from portfolio.people.consent import ConsentAnswers
+from portfolio.secret_links import LinkState
 from portfolio.sharing import service as sharing
-from portfolio.sharing.service import LinkState, ShareError
+from portfolio.sharing.service import ShareError
 from portfolio.tokens import token_hash
 from tests.factories import Entries, World, make_experience
 
@@ -213,8 +214,8 @@ def test_links_list_shows_states_newest_first(sam: Sam) -> None:
 
 def test_speech_tokens_only_speak_through_their_own_link(sam: Sam) -> None:
     one, two = sam.link().link, sam.link(audience="Riverside College").link
-    token = sharing.speech_token(one, "I  like\nplants")
-    assert sharing.text_from_speech_token(one, token) == "I like plants"
-    assert sharing.text_from_speech_token(two, token) is None
-    assert sharing.text_from_speech_token(one, token[:-2] + "xx") is None
-    assert sharing.text_from_speech_token(one, "WzEsIlNhbSJd.forged") is None
+    token = sharing.speech_token("test-secret", one, "I  like\nplants")
+    assert sharing.text_from_speech_token("test-secret", one, token) == "I like plants"
+    assert sharing.text_from_speech_token("test-secret", two, token) is None
+    assert sharing.text_from_speech_token("test-secret", one, token[:-2] + "xx") is None
+    assert sharing.text_from_speech_token("test-secret", one, "WzEsIlNhbSJd.forged") is None

@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from html.parser import HTMLParser
+from typing import Any
 
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 
 class _Collector(HTMLParser):
@@ -94,3 +97,18 @@ def names_in_public_speech(app: Flask, html: str, names: tuple[str, ...]) -> lis
             if any(re.search(rf"\b{re.escape(name)}\b", text) for name in names):
                 found.append(text)
     return found
+
+
+class PageCheckingClient(FlaskClient):
+    """The test client every page test uses: each whole HTML page it receives (a GET, or a form
+    sent back with its message) must pass :func:`check_page`, as GOV.UK Notify's ``client_request``
+    does. Fragments that htmx swaps in, redirects and files are not whole pages and are left alone."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # type: ignore[override]
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and not response.is_streamed and not 300 <= response.status_code < 400:
+            html = response.get_data(as_text=True)
+            if "<html" in html[:300]:
+                problems = check_page(html)
+                assert problems == [], f"{response.request.method} {response.request.path}: {problems}"
+        return response
