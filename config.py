@@ -52,10 +52,5 @@ class Config:
     # Tapping words to hear them: generous for a learner tapping round a page, but it bounds
     # how much new audio one session can make the server synthesise and store.
     TAP_SPEECH_RATE_LIMIT = os.environ.get("TAP_SPEECH_RATE_LIMIT", "60 per minute;600 per hour")
-
-
-class TestConfig(Config):
-    """Used by the test-suite: quick, isolated, but CSRF stays on unless a test turns it off."""
-
-    TESTING = True
-    LOGIN_RATE_LIMIT = "5 per minute"
+    # Sends of one employer feedback link (opening it is not limited).
+    FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "20 per hour")

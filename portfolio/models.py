@@ -542,10 +542,6 @@ class PassportStatement(Base):
         secondary=passport_evidence, order_by="Experience.start_date", backref="passport_statements"
     )
 
-    @property
-    def section_enum(self) -> PassportSection:
-        return PassportSection(self.section)
-
 
 class PhotoConsent(Base):
     """Where a learner's photos may be shown. Checked every time something leaves the school."""

@@ -33,7 +33,7 @@ def display_classes(learner_page: bool = False) -> str:
     ``learner_page`` marks pages a learner meets before signing in (welcome, card code,
     picture check, errors), which need learner-sized targets too.
     """
-    if not current_user.is_authenticated or current_user.role != Role.LEARNER.value:
+    if not current_user.is_authenticated or current_user.role_enum is not Role.LEARNER:
         return "page-standard page-learner" if learner_page else "page-standard"
     classes = ["page-learner"]
     if current_user.text_size != TextSize.NORMAL.value:
@@ -84,10 +84,15 @@ def init_app(app: Flask) -> None:
         display_classes=display_classes,
         openmoji_attribution=symbols.attribution(),
         picture_label=symbols.picture_label,
-        Role=Role,
     )
 
     @app.context_processor
-    def _personal_page() -> dict[str, Any]:
-        # htmx must not keep snapshots of pages with personal data in localStorage.
-        return {"personal_page": current_user.is_authenticated}
+    def _viewer() -> dict[str, Any]:
+        # Templates never test roles themselves: they get these answers, decided here once.
+        role = current_user.role_enum if current_user.is_authenticated else None
+        return {
+            # htmx must not keep snapshots of pages with personal data in localStorage.
+            "personal_page": current_user.is_authenticated,
+            "viewer_is_learner": role is Role.LEARNER,
+            "viewer_is_family": role is Role.PARENT,
+        }

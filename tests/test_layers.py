@@ -122,3 +122,14 @@ def test_no_two_modules_share_a_name_unless_they_play_the_same_part() -> None:
         if "migrations" not in path.parts and path.stem not in same_part:
             seen.setdefault(path.stem, []).append(module_name(path))
     assert {name: where for name, where in seen.items() if len(where) > 1} == {}
+
+
+def test_every_package_says_what_it_is_and_what_it_may_import() -> None:
+    silent = []
+    for init in PACKAGE.glob("*/__init__.py"):
+        if init.parent.name == "migrations":
+            continue
+        doc = ast.get_docstring(ast.parse(init.read_text())) or ""
+        if "May import" not in doc:
+            silent.append(init.parent.name)
+    assert silent == []

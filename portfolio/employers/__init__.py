@@ -1,4 +1,4 @@
 """Employers and providers: the school's directory, with access notes and risk assessments.
 
-May import: the base modules (db, models, errors, tokens), web, media and symbols.
+May import: the base modules, web, media and symbols.
 """

@@ -12,7 +12,8 @@ from portfolio.experiences.service import clean_text
 from portfolio.media import recordings
 from portfolio.media.changes import MediaChange
 from portfolio.media.storage import MediaStore
-from portfolio.models import Experience, FamilyComment, Role, User, utcnow
+from portfolio.models import Experience, FamilyComment, User, utcnow
+from portfolio.web import policy
 
 MAX_COMMENT = 500
 
@@ -40,15 +41,8 @@ def add(dbs: Session, store: MediaStore, experience: Experience, author: User, t
     return comment, change
 
 
-def visible_to(viewer: User, experience: Experience) -> list[FamilyComment]:
-    """Staff and the family see every comment; the learner sees those staff have passed on."""
-    if viewer.role_enum is Role.LEARNER:
-        return [c for c in experience.comments if c.passed_on_at is not None]
-    return list(experience.comments)
-
-
 def find_visible(viewer: User, experience: Experience, comment_id: int) -> FamilyComment | None:
-    return next((c for c in visible_to(viewer, experience) if c.id == comment_id), None)
+    return next((c for c in policy.visible_comments(viewer, experience) if c.id == comment_id), None)
 
 
 def pass_on(experience: Experience, comment_id: int, staff: User) -> bool:

@@ -28,7 +28,7 @@ bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 
 
 def _is_learner() -> bool:
-    return current_user.role == Role.LEARNER.value
+    return current_user.role_enum is Role.LEARNER
 
 
 def _step_url(experience: Experience, key: str, **args: str) -> str:
@@ -278,19 +278,25 @@ def sent(experience: Experience):
 
 
 def _photos_allowed(experience: Experience) -> bool:
-    """Families see photos only with consent to share them with the family; staff and the learner always do."""
-    if current_user.role != Role.PARENT.value:
-        return True
-    return consent.allows(db.session(), experience.learner, consent.ConsentUse.WITH_FAMILY)
+    family_consent = consent.allows(db.session(), experience.learner, consent.ConsentUse.WITH_FAMILY)
+    return policy.can_see_photos(current_user, family_consent)
+
+
+def _show_context(experience: Experience) -> dict:
+    """What the entry page shows this viewer: the parts policy lets them see, at their size."""
+    viewer = current_user.role_enum
+    return {
+        "experience": experience,
+        "comments": policy.visible_comments(current_user, experience),
+        "show_photos": _photos_allowed(experience),
+        "size": "learner" if viewer is Role.LEARNER else "standard",
+    }
 
 
 @bp.get("/<int:experience_id>")
 @policy.guard("experience.view", arg="experience_id")
 def show(experience: Experience):
-    return render_template("experiences/show.html", experience=experience,
-                           comments=comments.visible_to(current_user, experience),
-                           size="learner" if _is_learner() else "standard",
-                           show_photos=_photos_allowed(experience))
+    return render_template("experiences/show.html", **_show_context(experience))
 
 
 @bp.get("/<int:experience_id>/photos/<int:photo_id>/<size>")
@@ -391,11 +397,8 @@ def add_comment(experience: Experience):
                                  max_seconds=current_app.config["MAX_VOICE_SECONDS"])
     except KindError as problem:
         dbs.rollback()
-        return render_template("experiences/show.html", experience=experience, size="standard",
-                               comments=comments.visible_to(current_user, experience),
-                               show_photos=_photos_allowed(experience),
-                               comment_error=problem.message,
-                               comment_text=request.form.get("text", "")), 400
+        return render_template("experiences/show.html", **_show_context(experience),
+                               comment_error=problem.message, comment_text=request.form.get("text", "")), 400
     media.commit(dbs, change)
     return redirect(url_for("experiences.show", experience_id=experience.id, _anchor="comments"))
 

@@ -1,4 +1,5 @@
 """Employer feedback: a secret link per learner and activity, a form with no account, checked by staff.
 
-May import: the base modules, web, media, symbols, people, speech, experiences, sharing, employers and careers.
+May import: the base modules (secret_links among them), web, media, symbols, people, speech,
+experiences, passport, plans, employers and careers.
 """

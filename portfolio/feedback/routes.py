@@ -43,7 +43,6 @@ bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
 SHOWN_ONCE_KEY = "feedback_link_shown"
 PUBLIC_VIEWS = frozenset({"feedback.form", "feedback.hear"})
-DEFAULT_RATE_LIMIT = "20 per hour"
 
 
 # Words the feedback fragments need on any page that includes them (the entry page among them).
@@ -65,7 +64,7 @@ def _private_headers(response: Response) -> Response:
 
 
 def _form_limit() -> str:
-    return current_app.config.get("FEEDBACK_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    return current_app.config["FEEDBACK_RATE_LIMIT"]
 
 
 def _per_link() -> str:

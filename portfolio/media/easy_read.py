@@ -212,9 +212,6 @@ class EasyReadDocument:
         self._write(text, "text")
         self._pdf.ln(2)
 
-    def page_break(self) -> None:
-        self._pdf.add_page()
-
     def output(self) -> bytes:
         """The finished PDF."""
         return bytes(self._pdf.output())

@@ -50,7 +50,7 @@ def _passport_helpers() -> dict[str, object]:
 
 
 def _size() -> str:
-    return "learner" if current_user.role == Role.LEARNER.value else "standard"
+    return "learner" if current_user.role_enum is Role.LEARNER else "standard"
 
 
 def _actor() -> User:
@@ -261,7 +261,7 @@ def remove_voice(learner: User, statement_id: int):
 @policy.guard("passport.view", arg="learner_id")
 def voice(learner: User, statement_id: int):
     found = _statement(learner, statement_id, active_only=False)
-    if not passport.is_visible_to(found, _actor()):
+    if not policy.can_see_statement(_actor(), found):
         abort(404)
     return media.send_media(found.voice)
 

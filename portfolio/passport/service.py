@@ -268,15 +268,6 @@ def suggested_by(dbs: Session, learner: User, parent: User) -> list[PassportStat
     return [s for s in suggestions(dbs, learner) if s.created_by_id == parent.id]
 
 
-def is_visible_to(statement: PassportStatement, viewer: User) -> bool:
-    """Everyone who may see the passport sees active statements; a suggestion only staff and its author."""
-    if statement.status == StatementStatus.ACTIVE.value:
-        return True
-    if statement.status == StatementStatus.SUGGESTED.value:
-        return viewer.role_enum in {Role.STAFF, Role.ADMIN} or viewer.id == statement.created_by_id
-    return False
-
-
 def pressed_starters(section_statements: Iterable[PassportStatement], section_info: Section) -> set[str]:
     """The starter keys already in the passport, so their tiles show as chosen."""
     texts = {s.text for s in section_statements if s.status == StatementStatus.ACTIVE.value}

@@ -39,7 +39,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password):
         return None
-    if not user.active or user.role == Role.LEARNER.value:
+    if not user.active or user.role_enum is Role.LEARNER:
         return None
     return user
 
@@ -115,7 +115,7 @@ def update_person(
     if not name:
         raise AccountError("Enter a name.")
     user.display_name = name[:120]
-    if user.role != Role.LEARNER.value and email is not None:
+    if user.role_enum is not Role.LEARNER and email is not None:
         clean = normalise_email(email)
         if "@" not in clean:
             raise AccountError("Enter an email address, like name@school.org.uk.")
@@ -124,17 +124,17 @@ def update_person(
     if user.active and not active:
         user.session_version += 1  # signs them out on every device
     user.active = active
-    if user.role == Role.LEARNER.value:
+    if user.role_enum is Role.LEARNER:
         user.group = _group_in_school(session, user.school_id, group_id)
         if picture_symbol:
             user.picture_symbol = picture_symbol
-    if user.role == Role.STAFF.value and staff_group_ids is not None:
+    if user.role_enum is Role.STAFF and staff_group_ids is not None:
         user.staff_groups = [g for g in (_group_in_school(session, user.school_id, i) for i in staff_group_ids) if g]
-    if user.role == Role.PARENT.value and child_ids is not None:
+    if user.role_enum is Role.PARENT and child_ids is not None:
         children = []
         for child_id in child_ids:
             child = session.get(User, child_id)
-            if child is None or child.school_id != user.school_id or child.role != Role.LEARNER.value:
+            if child is None or child.school_id != user.school_id or child.role_enum is not Role.LEARNER:
                 raise AccountError("Choose learners from your school.")
             children.append(child)
         user.children = children
@@ -178,9 +178,9 @@ def groups_in_school(session: Session, school_id: int) -> list[Group]:
 
 def learners_for(session: Session, actor: User) -> list[User]:
     """The learners this person works with: an admin sees the school, staff their groups."""
-    if actor.role == Role.ADMIN.value:
+    if actor.role_enum is Role.ADMIN:
         return people_in_school(session, actor.school_id, Role.LEARNER)
-    if actor.role == Role.STAFF.value:
+    if actor.role_enum is Role.STAFF:
         ids = [g.id for g in actor.staff_groups]
         if not ids:
             return []
@@ -191,6 +191,6 @@ def learners_for(session: Session, actor: User) -> list[User]:
                 .order_by(User.display_name)
             )
         )
-    if actor.role == Role.PARENT.value:
+    if actor.role_enum is Role.PARENT:
         return list(actor.children)
     return []

@@ -28,7 +28,7 @@ def _optional_int(name: str) -> int | None:
 def home():
     dbs = db.session()
     people = accounts.people_in_school(dbs, current_user.school_id)
-    counts = {role: sum(1 for p in people if p.role == role.value) for role in Role}
+    counts = {role: sum(1 for p in people if p.role_enum is role) for role in Role}
     return render_template("admin/home.html", counts=counts, groups=accounts.groups_in_school(dbs, current_user.school_id))
 
 

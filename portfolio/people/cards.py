@@ -47,7 +47,7 @@ class CardLookup:
 
 def issue_card(session: Session, learner: User, issued_by: User, days: int) -> IssuedCard:
     """Make a new card and revoke any older one, so a lost card stops working at once."""
-    if learner.role != Role.LEARNER.value:
+    if learner.role_enum is not Role.LEARNER:
         raise ValueError("only learners have login cards")
     now = utcnow()
     for old in session.scalars(

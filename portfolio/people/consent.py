@@ -89,7 +89,7 @@ def allows(session: Session, learner: User, use: ConsentUse | str) -> bool:
 
 def set_consent(session: Session, learner: User, actor: User, answers: ConsentAnswers) -> PhotoConsent:
     """Save all three answers at once, recording who changed them."""
-    if learner.role != Role.LEARNER.value:
+    if learner.role_enum is not Role.LEARNER:
         raise ValueError("only learners have photo consent")
     consent = session.get(PhotoConsent, learner.id)
     if consent is None:

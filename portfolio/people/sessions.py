@@ -78,7 +78,7 @@ def _end_sign_in() -> None:
 
 
 def idle_limit(user: User) -> timedelta:
-    key = "LEARNER_IDLE_TIMEOUT" if user.role == Role.LEARNER.value else "IDLE_TIMEOUT"
+    key = "LEARNER_IDLE_TIMEOUT" if user.role_enum is Role.LEARNER else "IDLE_TIMEOUT"
     return current_app.config[key]
 
 

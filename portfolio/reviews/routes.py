@@ -20,14 +20,9 @@ bp = Blueprint("reviews", __name__)
 STATIC_SYMBOLS = Path(__file__).resolve().parents[2] / "static" / "symbols"
 
 
-def _can_manage(learner: User) -> bool:
-    return policy.allows(current_user._get_current_object(), "review.manage", learner)
-
-
 def _pack_or_404(learner: User, pack_id: int) -> ReviewPack:
     pack = annual_review.find(db.session(), learner, pack_id)
-    # Drafts are for staff only; the learner and family see a pack once it is final.
-    if pack is None or (not pack.is_final and not _can_manage(learner)):
+    if pack is None or not policy.can_see_review_pack(current_user._get_current_object(), pack):
         abort(404)
     return pack
 
@@ -73,7 +68,7 @@ def pack(learner: User, pack_id: int):
 def _render_pack(learner: User, found: ReviewPack, error: str | None = None, status: int = 200):
     document = annual_review.build(db.session(), found)
     return render_template("reviews/pack.html", learner=learner, pack=found, doc=document, error=error,
-                           can_manage=_can_manage(learner), audio=_audio_links(found, document)), status
+                           can_manage=policy.allows(current_user._get_current_object(), "review.manage", learner), audio=_audio_links(found, document)), status
 
 
 @bp.post("/learners/<int:learner_id>/reviews/<int:pack_id>/edit")

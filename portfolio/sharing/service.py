@@ -165,7 +165,7 @@ def _parse_ids(values: Iterable[str | int]) -> list[int]:
 def create_link(session: Session, learner: User, actor: User, *, audience: str, sections: Sequence[str],
                 experience_ids: Iterable[str | int], days: str | int | None = DEFAULT_EXPIRY_DAYS) -> IssuedLink:
     """Make a new secret link. Only sections with statements and shared entries can be chosen."""
-    if learner.role != Role.LEARNER.value:
+    if learner.role_enum is not Role.LEARNER:
         raise ShareError("Only a learner's page can be shared.")
     who = clean_audience(audience)
     if not who:

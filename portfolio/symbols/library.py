@@ -149,10 +149,6 @@ PICTURE_EMOJI: dict[str, str] = {
     "car": "🚗", "train": "🚆", "horse": "🐴", "butterfly": "🦋", "pizza": "🍕",
 }
 
-# Kept under its first name for code written before the pictures had a public mapping.
-_PICTURE_EMOJI = PICTURE_EMOJI
-
-
 def _all_symbols() -> dict[str, str]:
     """Every symbol name the app can draw, refusing a name that two sources give different pictures.
 

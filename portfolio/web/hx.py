@@ -12,8 +12,6 @@ from flask import Response, make_response, redirect, render_template
 
 from portfolio.web.extensions import htmx
 
-VARY = "HX-Request, HX-Target"
-
 
 def wants_fragment(target_id: str) -> bool:
     return bool(htmx) and htmx.target == target_id and not htmx.history_restore_request

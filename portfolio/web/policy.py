@@ -21,9 +21,13 @@ from portfolio.models import (
     EmployerFeedback,
     Experience,
     ExperienceStatus,
+    FamilyComment,
     Group,
+    PassportStatement,
+    ReviewPack,
     Role,
     SchoolSymbol,
+    StatementStatus,
     User,
 )
 
@@ -165,6 +169,37 @@ def can_see_participant_feedback(actor: User, participant: ActivityParticipant) 
     return bool(sent) and can_see_feedback(actor, sent[-1])
 
 
+# Parts of an object a person may see, once the guard has let them see the object itself.
+
+
+def can_see_photos(actor: User, family_consent: bool) -> bool:
+    """Families see an entry's photos only with consent to share them with the family; the learner
+    and staff always do."""
+    return actor.role_enum is not Role.PARENT or family_consent
+
+
+def visible_comments(actor: User, experience: Experience) -> list[FamilyComment]:
+    """Staff and the family see every comment from home; the learner sees those staff have passed on,
+    because not every message from home is right to put in front of a young person without a word."""
+    if actor.role_enum is Role.LEARNER:
+        return [c for c in experience.comments if c.passed_on_at is not None]
+    return list(experience.comments)
+
+
+def can_see_statement(actor: User, statement: PassportStatement) -> bool:
+    """Everyone who may see the passport sees its active statements; a suggestion only staff and its author."""
+    if statement.status == StatementStatus.ACTIVE.value:
+        return True
+    if statement.status == StatementStatus.SUGGESTED.value:
+        return actor.role_enum in STAFF_ROLES or actor.id == statement.created_by_id
+    return False
+
+
+def can_see_review_pack(actor: User, pack: ReviewPack) -> bool:
+    """A draft pack is for the staff preparing it; the learner and family see it once it is final."""
+    return pack.is_final or allows(actor, "review.manage", pack.learner)
+
+
 def _same_school(_actor: User, _obj: Any) -> bool:
     return True  # the same-school check has already run
 
@@ -260,7 +295,7 @@ def _load(kind: ObjectKind, object_id: int) -> Any:
     if kind == "participant":
         return session.get(ActivityParticipant, object_id)
     person = session.get(User, object_id)
-    if person is not None and kind == "learner" and person.role != Role.LEARNER.value:
+    if person is not None and kind == "learner" and person.role_enum is not Role.LEARNER:
         return None
     return person
 

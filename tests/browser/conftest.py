@@ -306,6 +306,63 @@ def axe_check(page: Page) -> None:
     assert not violations, format_violations(page.url, violations)
 
 
+LEARNER_TARGET_PX = 64
+STANDARD_TARGET_PX = 44
+LEARNER_TARGETS = "button, a.button, label.button, summary, input[type=radio]+label"
+# Radio buttons and checkboxes sit inside their big .choice label, which is the real target,
+# so they are measured through that label; every other form control is measured itself
+# (a file input hidden behind its label.button is skipped as visually hidden, and the label measured).
+STANDARD_TARGETS = (
+    "button, a.button, label.button, summary, .choice label, select, textarea, "
+    "input:not([type=hidden]):not([type=radio]):not([type=checkbox])"
+)
+
+
+def small_targets(page: Page, selector: str, minimum: int) -> list[str]:
+    """Describe every visible target under ``selector`` smaller than ``minimum`` CSS px either way."""
+    return page.evaluate(
+        """([selector, minimum]) => {
+            const describe = (el) => {
+                let d = el.tagName.toLowerCase();
+                if (el.id) d += '#' + el.id;
+                if (el.className && typeof el.className === 'string') d += '.' + el.className.trim().split(/\\s+/).join('.');
+                const label = el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || '';
+                return d + ' "' + label.trim().replace(/\\s+/g, ' ').slice(0, 40) + '"';
+            };
+            const out = [];
+            for (const el of document.querySelectorAll(selector)) {
+                const s = getComputedStyle(el);
+                const r = el.getBoundingClientRect();
+                if (s.display === 'none' || s.visibility === 'hidden' || r.width === 0 || r.height === 0) continue;
+                if (el.closest('.visually-hidden')) continue;
+                if (r.width < minimum || r.height < minimum) {
+                    out.push(describe(el) + ' is ' + r.width.toFixed(1) + 'x' + r.height.toFixed(1));
+                }
+            }
+            return out;
+        }""",
+        [selector, minimum],
+    )
+
+
+def check_accessible(page: Page, name: str | None = None, *, learner_sized: bool | None = None) -> None:
+    """The checks every page gets: axe-core (WCAG 2.2 A/AA), target sizes (64 px on learner pages,
+    44 px elsewhere; a learner page is told by its own ``page-learner`` class unless the test says),
+    no sideways scrolling, and, with ``name``, a screenshot for people to look at."""
+    page.wait_for_load_state("load")
+    axe_check(page)
+    if learner_sized is None:
+        learner_sized = page.evaluate("() => document.documentElement.classList.contains('page-learner')")
+    selector, minimum = (LEARNER_TARGETS, LEARNER_TARGET_PX) if learner_sized else (STANDARD_TARGETS, STANDARD_TARGET_PX)
+    assert page.locator(selector).count() > 0, f"no targets found on {page.url}: is the selector right?"
+    small = small_targets(page, selector, minimum)
+    assert not small, f"{len(small)} target(s) under {minimum}x{minimum} px on {page.url}:\n  " + "\n  ".join(small)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px"
+    if name:
+        screenshot(page, name)
+
+
 def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     """Save a PNG for people to look at (test-artifacts/ is gitignored).
 

@@ -17,6 +17,10 @@ from tests.conftest import FIXTURES
 
 from .conftest import (
     HOME_FOR_ROLE,
+    LEARNER_TARGET_PX,
+    LEARNER_TARGETS,
+    STANDARD_TARGET_PX,
+    STANDARD_TARGETS,
     LiveServer,
     Row,
     SessionCookies,
@@ -26,17 +30,7 @@ from .conftest import (
     open_picture_check,
     person,
     screenshot,
-)
-
-LEARNER_TARGET_PX = 64
-STANDARD_TARGET_PX = 44
-LEARNER_TARGETS = "button, a.button, label.button, summary, input[type=radio]+label"
-# Radio buttons and checkboxes sit inside their big .choice label, which is the real target,
-# so they are measured through that label; every other form control is measured itself
-# (a file input hidden behind its label.button is skipped as visually hidden, and the label measured).
-STANDARD_TARGETS = (
-    "button, a.button, label.button, summary, .choice label, select, textarea, "
-    "input:not([type=hidden]):not([type=radio]):not([type=checkbox])"
+    small_targets,
 )
 
 
@@ -475,33 +469,6 @@ def test_axe_finds_no_violations(page: Page, visit: Visit, name: str) -> None:
     axe_check(page)
 
 
-def _small_targets(page: Page, selector: str, minimum: int) -> list[str]:
-    """Describe every visible target under ``selector`` smaller than ``minimum`` CSS px either way."""
-    return page.evaluate(
-        """([selector, minimum]) => {
-            const describe = (el) => {
-                let d = el.tagName.toLowerCase();
-                if (el.id) d += '#' + el.id;
-                if (el.className && typeof el.className === 'string') d += '.' + el.className.trim().split(/\\s+/).join('.');
-                const label = el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || '';
-                return d + ' "' + label.trim().replace(/\\s+/g, ' ').slice(0, 40) + '"';
-            };
-            const out = [];
-            for (const el of document.querySelectorAll(selector)) {
-                const s = getComputedStyle(el);
-                const r = el.getBoundingClientRect();
-                if (s.display === 'none' || s.visibility === 'hidden' || r.width === 0 || r.height === 0) continue;
-                if (el.closest('.visually-hidden')) continue;
-                if (r.width < minimum || r.height < minimum) {
-                    out.push(describe(el) + ' is ' + r.width.toFixed(1) + 'x' + r.height.toFixed(1));
-                }
-            }
-            return out;
-        }""",
-        [selector, minimum],
-    )
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_tap_targets_are_big_enough(page: Page, visit: Visit, name: str) -> None:
     """64 px targets where learners tap, 44 px everywhere else (WCAG 2.5.5 AAA, the app's own promise)."""
@@ -511,7 +478,7 @@ def test_tap_targets_are_big_enough(page: Page, visit: Visit, name: str) -> None
     selector, minimum = (LEARNER_TARGETS, LEARNER_TARGET_PX) if learner_page else (STANDARD_TARGETS, STANDARD_TARGET_PX)
     counted = page.locator(selector).count()
     assert counted > 0, f"no targets found on {page.url}: is the selector right?"
-    small = _small_targets(page, selector, minimum)
+    small = small_targets(page, selector, minimum)
     assert not small, f"{len(small)} target(s) under {minimum}x{minimum} px on {page.url}:\n  " + "\n  ".join(small)
 
 

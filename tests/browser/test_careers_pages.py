@@ -15,22 +15,11 @@ from portfolio import db
 from portfolio.careers import service as careers
 from portfolio.models import Employer, School, User
 
-from .conftest import LiveServer, SessionCookies, axe_check, screenshot
-from .test_accessibility import LEARNER_TARGET_PX, LEARNER_TARGETS, STANDARD_TARGET_PX, STANDARD_TARGETS, _small_targets
+from .conftest import LiveServer, SessionCookies, check_accessible
 
-EMPLOYER = "Millbrook Bakery"
+EMPLOYER = "Brookside Bakery"
 
 
-def _check(page: Page, name: str, learner_sized: bool = False) -> None:
-    """axe (WCAG 2.2 A/AA), target sizes and a screenshot of the page as it is now."""
-    page.wait_for_load_state("load")
-    axe_check(page)
-    selector, minimum = ((LEARNER_TARGETS, LEARNER_TARGET_PX) if learner_sized
-                         else (STANDARD_TARGETS, STANDARD_TARGET_PX))
-    assert page.locator(selector).count() > 0, f"no targets found on {page.url}"
-    small = _small_targets(page, selector, minimum)
-    assert not small, f"{len(small)} target(s) under {minimum}px on {page.url}:\n  " + "\n  ".join(small)
-    screenshot(page, f"careers-{name}")
 
 
 def _learner_id(live_server: LiveServer, name: str) -> int:
@@ -62,11 +51,11 @@ def test_a_ta_plans_a_placement_marks_attendance_and_sees_the_evidence(
     page.goto("/staff/")
     page.locator("#careers-links a.button", has_text="Careers activities").click()
     expect(page).to_have_url(re.compile(r"/careers/$"))
-    _check(page, "home")
+    check_accessible(page, "careers-home", learner_sized=False)
 
     page.locator("#plan-activity").click()
     expect(page.locator("h1")).to_have_text("Plan a careers activity")
-    _check(page, "new")
+    check_accessible(page, "careers-new", learner_sized=False)
     start = date.today() - timedelta(days=date.today().weekday() + 7)  # Monday of last week
     page.locator("label[for=kind-1]").click()  # Work placement
     page.locator("#field-title").fill("Week at the bakery")
@@ -81,7 +70,7 @@ def test_a_ta_plans_a_placement_marks_attendance_and_sees_the_evidence(
     expect(page.locator(".notice")).to_contain_text("The activity is planned.")
     expect(page.locator("#details")).to_contain_text("5 days at work.")
     expect(page.locator("#details")).to_contain_text(EMPLOYER)
-    _check(page, "activity-planned")
+    check_accessible(page, "careers-activity-planned", learner_sized=False)
 
     attendance = page.locator("#attendance-form")
     for name in ("Tom Reid", "Aisha Khan"):
@@ -89,7 +78,7 @@ def test_a_ta_plans_a_placement_marks_attendance_and_sees_the_evidence(
     page.locator("#save-attendance").click()
     expect(page.locator(".notice")).to_contain_text("Who took part is saved.")
     expect(page.locator("#attendance-form input[value=attended]:checked")).to_have_count(2)
-    _check(page, "activity-attended")
+    check_accessible(page, "careers-activity-attended", learner_sized=False)
 
     page.goto(f"/staff/learners/{tom}")
     # Tom's own entries in the demo count too, so the placement's five days are part of a bigger total.
@@ -97,11 +86,11 @@ def test_a_ta_plans_a_placement_marks_attendance_and_sees_the_evidence(
     page.locator("#careers-evidence-link").click()
     expect(page).to_have_url(re.compile(rf"/careers/learners/{tom}/evidence$"))
     expect(page.locator("#count-6")).to_contain_text("Week at the bakery")
-    _check(page, "evidence-staff")
+    check_accessible(page, "careers-evidence-staff", learner_sized=False)
 
     page.locator("#evidence-count-6").click()
     expect(page).to_have_url(re.compile(rf"/careers/learners/{tom}/evidence/6$"))
-    _check(page, "evidence-detail-staff")
+    check_accessible(page, "careers-evidence-detail-staff", learner_sized=False)
 
 
 def _talk_for(live_server: LiveServer, learner_id: int) -> int:
@@ -126,12 +115,12 @@ def test_a_learner_opens_their_own_activity_and_evidence_with_big_targets(
     expect(page.locator("h1")).to_have_text("Talk from the fire service")
     expect(page.locator("#attendance")).to_contain_text("You are going.")
     expect(page.locator("#attendance-form")).to_have_count(0)
-    _check(page, "activity-learner", learner_sized=True)
+    check_accessible(page, "careers-activity-learner", learner_sized=True)
     response = page.goto(f"/careers/learners/{tom}/evidence")
     assert response is not None and response.status == 200
     expect(page.locator("h1")).to_have_text("My careers")
     expect(page.locator("#evidence-count-5")).to_contain_text("You have")
-    _check(page, "evidence-learner", learner_sized=True)
+    check_accessible(page, "careers-evidence-learner", learner_sized=True)
     page.locator("#evidence-count-5").click()
     expect(page).to_have_url(re.compile(rf"/careers/learners/{tom}/evidence/5$"))
-    _check(page, "evidence-detail-learner", learner_sized=True)
+    check_accessible(page, "careers-evidence-detail-learner", learner_sized=True)

@@ -14,13 +14,16 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from .conftest import Row, SessionCookies, axe_check, person
-from .test_accessibility import (
+from .conftest import (
     LEARNER_TARGET_PX,
     LEARNER_TARGETS,
     STANDARD_TARGET_PX,
     STANDARD_TARGETS,
-    _small_targets,
+    Row,
+    SessionCookies,
+    axe_check,
+    person,
+    small_targets,
 )
 
 # Links that are files, not pages, or that leave the signed-in area on purpose.
@@ -49,7 +52,7 @@ def _check(page: Page) -> list[str]:
     axe_check(page)
     learner_page = page.evaluate("() => document.documentElement.classList.contains('page-learner')")
     selector, minimum = (LEARNER_TARGETS, LEARNER_TARGET_PX) if learner_page else (STANDARD_TARGETS, STANDARD_TARGET_PX)
-    return [f"{page.url}: {small}" for small in _small_targets(page, selector, minimum)]
+    return [f"{page.url}: {small}" for small in small_targets(page, selector, minimum)]
 
 
 def _crawl(page: Page, start: str) -> list[str]:

@@ -18,18 +18,7 @@ from portfolio.media.storage import media_store
 from portfolio.models import ActivityKind, CareersActivity, School
 from tests.employers.helpers import real_pdf
 
-from .conftest import LiveServer, SessionCookies, axe_check, path_is, screenshot, tab_to
-from .test_accessibility import STANDARD_TARGET_PX, STANDARD_TARGETS, _small_targets
-
-
-def _check(page: Page, name: str) -> None:
-    """axe (WCAG 2.2 A/AA), 44 px targets, and a screenshot for people to look at."""
-    page.wait_for_load_state("load")
-    axe_check(page)
-    assert page.locator(STANDARD_TARGETS).count() > 0, f"no targets found on {page.url}"
-    small = _small_targets(page, STANDARD_TARGETS, STANDARD_TARGET_PX)
-    assert not small, f"targets under 44 px on {page.url}:\n  " + "\n  ".join(small)
-    screenshot(page, f"employers-{name}")
+from .conftest import LiveServer, SessionCookies, check_accessible, path_is, tab_to
 
 
 def _employer_with_history(live: LiveServer) -> int:
@@ -57,13 +46,13 @@ def test_a_ta_adds_an_employer_with_the_keyboard_only(page: Page, live_server: L
     page.goto("/staff/")
     page.locator("#careers-links a.button", has_text="Employers and providers").click()
     expect(page).to_have_url(path_is("/employers/"))
-    _check(page, "directory")
+    check_accessible(page, "employers-directory", learner_sized=False)
 
     page.locator("body").focus()
     tab_to(page, "#add-employer", limit=30)
     page.keyboard.press("Enter")
     expect(page).to_have_url(path_is("/employers/new"))
-    _check(page, "new")
+    check_accessible(page, "employers-new", learner_sized=False)
     tab_to(page, "#field-name", limit=30)
     page.keyboard.type("Keyboard Kitchen Co")
     tab_to(page, "input[name=kind]:checked", limit=5)
@@ -92,7 +81,7 @@ def test_a_ta_adds_an_employer_with_the_keyboard_only(page: Page, live_server: L
     expect(card).to_contain_text("garden centre")
     expect(card).to_contain_text("Risk assessment overdue")
     expect(card.locator("img[src$='/warning.svg']")).to_have_count(1)
-    _check(page, "search")
+    check_accessible(page, "employers-search", learner_sized=False)
 
 
 def test_an_employer_page_with_history_and_a_risk_pdf(page: Page, live_server: LiveServer,
@@ -104,7 +93,7 @@ def test_an_employer_page_with_history_and_a_risk_pdf(page: Page, live_server: L
     expect(page.locator("#upcoming li")).to_have_count(1)
     expect(page.locator("#past li")).to_contain_text("Employer talk or workshop")
     expect(page.locator("#risk-flag")).to_have_count(0)
-    _check(page, "employer")
+    check_accessible(page, "employers-employer", learner_sized=False)
     response = page.request.get(f"/employers/{bakery_id}/risk.pdf")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF-")

@@ -20,31 +20,13 @@ from portfolio.models import ExperienceStatus, User
 from tests.factories import make_experience
 from tests.feedback.helpers import make_participant
 
-from .conftest import LiveServer, SessionCookies, axe_check, ipad_context, screenshot
-from .test_accessibility import (
-    LEARNER_TARGET_PX,
-    LEARNER_TARGETS,
-    STANDARD_TARGET_PX,
-    STANDARD_TARGETS,
-    _small_targets,
-)
+from .conftest import LiveServer, SessionCookies, check_accessible, ipad_context, screenshot
 
 PLAYING_TIMEOUT_MS = 30_000
 PHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
             "Version/17.0 Mobile/15E148 Safari/604.1")
 
 
-def _check(page: Page, name: str, *, learner: bool = False) -> None:
-    """axe (WCAG 2.2 A/AA), the target sizes, no sideways scrolling, and a screenshot."""
-    page.wait_for_load_state("load")
-    axe_check(page)
-    selector, minimum = (LEARNER_TARGETS, LEARNER_TARGET_PX) if learner else (STANDARD_TARGETS, STANDARD_TARGET_PX)
-    assert page.locator(selector).count() > 0, f"no targets found on {page.url}"
-    small = _small_targets(page, selector, minimum)
-    assert not small, f"targets under {minimum} px on {page.url}:\n  " + "\n  ".join(small)
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px"
-    screenshot(page, f"feedback-{name}")
 
 
 @pytest.fixture
@@ -80,12 +62,12 @@ def phone(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]
 def _make_link(page: Page, participant_id: int) -> str:
     page.goto(f"/feedback/participants/{participant_id}")
     expect(page.locator("h1")).to_have_text("Feedback for Sam")
-    _check(page, "staff-before")
+    check_accessible(page, "feedback-staff-before", learner_sized=False)
     page.locator("#make-feedback-link").click()
     expect(page).to_have_url(re.compile(rf"/feedback/participants/{participant_id}/card$"))
     expect(page.locator("img.feedback-qr")).to_be_visible()
     expect(page.locator(".feedback-card")).to_contain_text("Tell us how Sam got on")
-    _check(page, "card")
+    check_accessible(page, "feedback-card", learner_sized=False)
     page.emulate_media(media="print")
     screenshot(page, "feedback-card-print")
     expect(page.locator("#print-button")).to_be_hidden()
@@ -99,7 +81,7 @@ def _employer_sends(phone: BrowserContext, url: str) -> None:
     assert response is not None and response.status == 200
     expect(page.locator("h1")).to_have_text("Tell us how Sam got on")
     expect(page.locator(".site-header .who")).to_have_count(0)
-    _check(page, "form-phone")
+    check_accessible(page, "feedback-form-phone", learner_sized=False)
     page.locator("label[for=skill-skill-teamwork-3]").tap()
     page.locator("label[for=skill-skill-timekeeping-2]").tap()
     page.locator("label[for=skill-skill-asking-for-help-1]").tap()
@@ -122,7 +104,7 @@ def _employer_sends(phone: BrowserContext, url: str) -> None:
     expect(page.locator("#sent-notice")).to_contain_text("Your feedback has been sent")
     expect(page.locator("#skill-skill-teamwork-3")).to_be_checked()
     expect(page.locator("#send-feedback")).to_contain_text("Send the changes")
-    _check(page, "form-sent")
+    check_accessible(page, "feedback-form-sent", learner_sized=False)
     hear = page.locator(".page-heading button.hear")
     assert "/hear/" in (hear.get_attribute("data-src") or "")
     hear.tap()
@@ -149,7 +131,7 @@ def test_an_employer_sends_feedback_from_a_phone_and_sam_hears_it(
     expect(page.locator("#links")).to_contain_text("Opened 2 times")
     page.locator(".feedback-log summary").first.click()
     expect(page.locator(".feedback-log").first).to_contain_text("sent feedback (Mozilla/5.0 (iPhone")
-    _check(page, "staff-read")
+    check_accessible(page, "feedback-staff-read", learner_sized=False)
     said.locator(".play-recording").click()
     page.wait_for_function("() => (document.body.getAttribute('data-audio-playing') || '').includes('/voice')",
                            timeout=PLAYING_TIMEOUT_MS)
@@ -161,7 +143,7 @@ def test_an_employer_sends_feedback_from_a_phone_and_sam_hears_it(
     locked.goto(url)
     expect(locked.locator("h1")).to_have_text("Thank you — the school has read this")
     expect(locked.locator("form.feedback-form")).to_have_count(0)
-    _check(locked, "thanks-phone")
+    check_accessible(locked, "feedback-thanks-phone", learner_sized=False)
 
     learner = ipad_context(browser, playwright, live_server.url)
     learner.add_cookies(learner_session_cookies("Sam Patel"))  # type: ignore[arg-type]
@@ -172,7 +154,7 @@ def test_an_employer_sends_feedback_from_a_phone_and_sam_hears_it(
         expect(section).to_contain_text("What Green Fingers said")
         expect(section).to_contain_text("Sam watered every plant")
         expect(section.locator("#open-employer-feedback")).to_have_count(0)
-        _check(sam, "entry-learner", learner=True)
+        check_accessible(sam, "feedback-entry-learner", learner_sized=True)
         section.locator(".section-heading button.hear").click()
         sam.wait_for_function("() => (document.body.getAttribute('data-audio-playing') || '').includes('/speech/')",
                               timeout=PLAYING_TIMEOUT_MS)

@@ -16,8 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 from portfolio import db
 from portfolio.models import User
 
-from .conftest import LiveServer, SessionCookies, axe_check, ipad_context, screenshot
-from .test_accessibility import LEARNER_TARGET_PX, LEARNER_TARGETS, STANDARD_TARGET_PX, STANDARD_TARGETS, _small_targets
+from .conftest import LiveServer, SessionCookies, check_accessible, ipad_context, screenshot
 
 VOICE_SAVED_TIMEOUT_MS = 20_000
 
@@ -28,15 +27,6 @@ def _learner_id(live_server: LiveServer, name: str) -> int:
         return found.id
 
 
-def _check(page: Page, name: str, learner_sized: bool) -> None:
-    """axe, target sizes and a screenshot for the page as it is now."""
-    page.wait_for_load_state("load")
-    axe_check(page)
-    selector, minimum = (LEARNER_TARGETS, LEARNER_TARGET_PX) if learner_sized else (STANDARD_TARGETS, STANDARD_TARGET_PX)
-    assert page.locator(selector).count() > 0
-    small = _small_targets(page, selector, minimum)
-    assert not small, f"{len(small)} target(s) under {minimum}px on {page.url}:\n  " + "\n  ".join(small)
-    screenshot(page, f"passport-{name}")
 
 
 @pytest.fixture
@@ -66,7 +56,7 @@ def test_aisha_builds_her_passport_and_priya_links_evidence(
 
     _goto(page, base)
     expect(page.locator("h1")).to_have_text("My communication passport")
-    _check(page, "learner", learner_sized=True)
+    check_accessible(page, "passport-learner", learner_sized=True)
 
     page.locator("#edit-likes").click()
     expect(page).to_have_url(re.compile(rf"{base}/sections/likes$"))
@@ -75,7 +65,7 @@ def test_aisha_builds_her_passport_and_priya_links_evidence(
         expect(page.locator(starter)).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#chosen .statement-text")).to_have_text(["I like animals", "I like music"])
     expect(page.locator("#live")).to_have_text(re.compile("Chosen|Saved"))
-    _check(page, "section-learner", learner_sized=True)
+    check_accessible(page, "passport-section-learner", learner_sized=True)
 
     page.locator("#chosen a[id^=open-statement-]").first.click()
     expect(page).to_have_url(re.compile(rf"{base}/statements/\d+$"))
@@ -93,7 +83,7 @@ def test_aisha_builds_her_passport_and_priya_links_evidence(
         page.locator("#record-keep").click()
     assert saved.value.status == 200, saved.value.text()[:300]
     expect(page.locator("#play-voice")).to_be_visible()
-    _check(page, "statement-learner", learner_sized=True)
+    check_accessible(page, "passport-statement-learner", learner_sized=True)
 
     # Aisha's own entry, made through the experience steps, for Priya to link.
     token = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
@@ -108,7 +98,7 @@ def test_aisha_builds_her_passport_and_priya_links_evidence(
     for path, name in (("print/profile", "profile-learner"), ("print/booklet", "booklet-learner")):
         _goto(page, f"{base}/{path}")
         expect(page.locator("#print-button")).to_be_visible()
-        _check(page, name, learner_sized=True)
+        check_accessible(page, f"passport-{name}", learner_sized=True)
 
     priya_ctx = ipad_context(browser, playwright, live_server.url)
     try:
@@ -116,7 +106,7 @@ def test_aisha_builds_her_passport_and_priya_links_evidence(
         staff = priya_ctx.new_page()
         _goto(staff, base)
         expect(staff.locator("h1")).to_have_text("Aisha Khan’s communication passport")
-        _check(staff, "staff", learner_sized=False)
+        check_accessible(staff, "passport-staff", learner_sized=False)
         staff.locator(f"#change-statement-{statement_id}").click()
         expect(staff).to_have_url(re.compile(rf"{base}/statements/{statement_id}$"))
         staff.locator(f"#link-{entry}").click()
@@ -124,19 +114,19 @@ def test_aisha_builds_her_passport_and_priya_links_evidence(
         staff.locator("label", has_text="With a few prompts").click()
         staff.locator("#save-help").click()
         expect(staff.locator("input[name=help_level][value=prompts]")).to_be_checked()
-        _check(staff, "statement-staff", learner_sized=False)
+        check_accessible(staff, "passport-statement-staff", learner_sized=False)
 
         _goto(staff, base)
         evidence = staff.locator(f"#statement-{statement_id} .evidence-link")
         expect(evidence).to_contain_text("Workplace visit at Farm")
         expect(staff.locator(f"#statement-{statement_id} .statement-help")).to_contain_text("With a few prompts")
         _goto(staff, f"{base}/sections/likes")
-        _check(staff, "section-staff", learner_sized=False)
+        check_accessible(staff, "passport-section-staff", learner_sized=False)
         _goto(staff, f"{base}/suggestions")
-        _check(staff, "suggestions", learner_sized=False)
+        check_accessible(staff, "passport-suggestions", learner_sized=False)
         for path, name in (("print/profile", "profile"), ("print/booklet", "booklet")):
             _goto(staff, f"{base}/{path}")
-            _check(staff, name, learner_sized=False)
+            check_accessible(staff, f"passport-{name}", learner_sized=False)
             staff.emulate_media(media="print")
             expect(staff.locator("#print-button")).to_be_hidden()
             screenshot(staff, f"passport-{name}-print")
@@ -162,6 +152,6 @@ def test_parent_pages_pass_axe_and_target_sizes(page: Page, live_server: LiveSer
     sam = _learner_id(live_server, "Sam Patel")
     page.context.add_cookies(adult_session_cookies("Nina Patel"))  # type: ignore[arg-type]
     _goto(page, f"/passport/{sam}/suggest")
-    _check(page, "suggest", learner_sized=False)
+    check_accessible(page, "passport-suggest", learner_sized=False)
     _goto(page, f"/passport/{sam}")
-    _check(page, "parent", learner_sized=False)
+    check_accessible(page, "passport-parent", learner_sized=False)

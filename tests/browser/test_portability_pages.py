@@ -17,7 +17,7 @@ from portfolio.models import User
 from tests.factories import World
 from tests.portability.test_service import Rich, export_bytes, rich  # noqa: F401  (rich is a fixture)
 
-from .conftest import LiveServer, SessionCookies, axe_check, ipad_context, screenshot
+from .conftest import LiveServer, SessionCookies, axe_check, check_accessible, ipad_context, screenshot
 
 STANDARD_TARGET_PX = 44
 STANDARD_TARGETS = (
@@ -103,24 +103,6 @@ def test_offline_copy_opens_from_a_folder_with_photos_and_passes_axe(offline_pag
     screenshot(offline_page, "portability-offline-copy")
 
 
-def _small_targets(page: Page) -> list[str]:
-    return page.evaluate(
-        """([selector, minimum]) => Array.from(document.querySelectorAll(selector)).filter(el => {
-               const s = getComputedStyle(el), r = el.getBoundingClientRect();
-               if (s.display === 'none' || s.visibility === 'hidden' || r.width === 0 || r.height === 0) return false;
-               if (el.closest('.visually-hidden')) return false;
-               return r.width < minimum || r.height < minimum;
-           }).map(el => el.outerHTML.slice(0, 80))""",
-        [STANDARD_TARGETS, STANDARD_TARGET_PX],
-    )
-
-
-def _check_page(page: Page, name: str) -> None:
-    page.wait_for_load_state("load")
-    axe_check(page)
-    assert page.locator(STANDARD_TARGETS).count() > 0
-    assert _small_targets(page) == []
-    screenshot(page, name)
 
 
 def test_import_pages_pass_axe_and_have_big_targets(page: Page, adult_session_cookies: SessionCookies,
@@ -129,17 +111,17 @@ def test_import_pages_pass_axe_and_have_big_targets(page: Page, adult_session_co
     page.context.add_cookies(adult_session_cookies("Grace Lee"))  # type: ignore[arg-type]
     response = page.goto("/portability/import")
     assert response is not None and response.status == 200
-    _check_page(page, "portability-import")
+    check_accessible(page, "portability-import", learner_sized=False)
 
     page.locator("#import-button").click()  # nothing chosen yet: a kind message, not a crash
     expect(page.get_by_role("alert")).to_contain_text("Please choose a group")
-    _check_page(page, "portability-import-error")
+    check_accessible(page, "portability-import-error", learner_sized=False)
 
     page.locator("#field-portfolio").set_input_files(str(sam_zip))
     page.locator(".choice label").first.click()
     page.locator("#import-button").click()
     expect(page.locator("h1")).to_contain_text("Sam Patel’s portfolio is imported")
-    _check_page(page, "portability-imported")
+    check_accessible(page, "portability-imported", learner_sized=False)
     page.locator("#open-learner").click()
     expect(page.locator("h1")).to_have_text("Sam Patel")
 

@@ -16,20 +16,11 @@ from sqlalchemy import select
 from portfolio import db
 from portfolio.models import ShareLink, utcnow
 
-from .conftest import LiveServer, SessionCookies, axe_check, ipad_context, screenshot
-from .test_accessibility import STANDARD_TARGET_PX, STANDARD_TARGETS, _small_targets
+from .conftest import LiveServer, SessionCookies, check_accessible, ipad_context
 
 PLAYING_TIMEOUT_MS = 30_000
 
 
-def _check(page: Page, name: str) -> None:
-    """axe (WCAG 2.2 A/AA), 44 px targets, and a screenshot for people to look at."""
-    page.wait_for_load_state("load")
-    axe_check(page)
-    assert page.locator(STANDARD_TARGETS).count() > 0, f"no targets found on {page.url}"
-    small = _small_targets(page, STANDARD_TARGETS, STANDARD_TARGET_PX)
-    assert not small, f"targets under 44 px on {page.url}:\n  " + "\n  ".join(small)
-    screenshot(page, f"sharing-{name}")
 
 
 def _open_as_employer(browser: Browser, playwright: Playwright, live_server: LiveServer, url: str,
@@ -52,14 +43,14 @@ def test_employer_opens_a_share_link_and_hears_it(page: Page, browser: Browser, 
     base = page.url
 
     page.goto(base + "/consent")
-    _check(page, "consent")
+    check_accessible(page, "sharing-consent", learner_sized=False)
     page.locator("label[for=consent-outside-school-1]").click()
     page.locator("#save-consent").click()
     expect(page.locator(".notice")).to_contain_text("Photo consent for Sam is saved.")
 
     page.goto(base + "/share/new")
     expect(page.locator("#consent-notice")).to_have_count(0)
-    _check(page, "new-link")
+    check_accessible(page, "sharing-new-link", learner_sized=False)
     page.locator("#field-audience").fill("Green Fingers Garden Centre")
     garden = page.locator("#choose-entries .choice", has_text="Green Fingers")
     garden.locator("label").click()
@@ -67,7 +58,7 @@ def test_employer_opens_a_share_link_and_hears_it(page: Page, browser: Browser, 
     page.locator("#make-link").click()
     expect(page).to_have_url(re.compile(r"/share/\d+/created$"))
     expect(page.locator("img.share-qr")).to_be_visible()
-    _check(page, "created")
+    check_accessible(page, "sharing-created", learner_sized=False)
     share_url = page.locator("#share-url").input_value()
     assert re.match(rf"^{re.escape(live_server.url)}/share/[A-Za-z0-9_-]{{32}}$", share_url), share_url
 
@@ -78,7 +69,7 @@ def test_employer_opens_a_share_link_and_hears_it(page: Page, browser: Browser, 
         expect(employer.locator(".share-experience")).to_have_count(1)
         expect(employer.locator(".share-experience img.photo-display")).to_be_visible()
         expect(employer.locator(".share-experience .symbol-strip img").first).to_be_visible()
-        _check(employer, "shared-page")
+        check_accessible(employer, "sharing-shared-page", learner_sized=False)
         hear = employer.locator(".share-experience button.hear").first
         assert "/hear/" in (hear.get_attribute("data-src") or "")
         hear.click()
@@ -93,14 +84,14 @@ def test_employer_opens_a_share_link_and_hears_it(page: Page, browser: Browser, 
     link = page.locator(".share-link", has_text="Green Fingers Garden Centre").first
     expect(link).to_contain_text("Working")
     expect(link).not_to_contain_text("Opened 0 times")
-    _check(page, "links")
+    check_accessible(page, "sharing-links", learner_sized=False)
     link.locator("button", has_text="Stop this link").click()
     expect(page.locator(".notice")).to_contain_text("The link has been stopped")
 
     stopped, context = _open_as_employer(browser, playwright, live_server, share_url, 410)
     try:
         expect(stopped.locator("h1")).to_have_text("This link has been stopped")
-        _check(stopped, "stopped")
+        check_accessible(stopped, "sharing-stopped", learner_sized=False)
     finally:
         context.close()  # type: ignore[attr-defined]
 
@@ -126,6 +117,6 @@ def test_an_expired_link_gets_the_friendly_page(browser: Browser, playwright: Pl
     try:
         expect(page.locator("h1")).to_have_text("This link has expired")
         expect(page.locator("main")).not_to_contain_text("Sam")
-        _check(page, "expired")
+        check_accessible(page, "sharing-expired", learner_sized=False)
     finally:
         context.close()  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from portfolio.models import MediaFile, PassportSection, StatementStatus, User
 from portfolio.passport import service as passport
 from portfolio.passport.service import PassportError
 from portfolio.symbols import library as symbols
+from portfolio.web import policy
 from tests.conftest import FIXTURES, ROOT
 from tests.factories import Entries, World, make_experience
 
@@ -112,16 +113,16 @@ def test_suggestions_wait_for_staff(dbs: Session, world: World) -> None:
     assert idea.status == StatementStatus.SUGGESTED.value and idea.help_level is None
     assert passport.statements(dbs, learner) == []
     assert passport.suggestions(dbs, learner) == [idea] and passport.suggested_by(dbs, learner, parent) == [idea]
-    assert passport.is_visible_to(idea, parent) and passport.is_visible_to(idea, ta)
-    assert not passport.is_visible_to(idea, learner)
+    assert policy.can_see_statement(parent, idea) and policy.can_see_statement(ta, idea)
+    assert not policy.can_see_statement(learner, idea)
     assert passport.review(dbs, idea, ta, "accept") is True
     assert passport.review(dbs, idea, ta, "decline") is False  # already decided
-    assert idea.status == StatementStatus.ACTIVE.value and passport.is_visible_to(idea, learner)
+    assert idea.status == StatementStatus.ACTIVE.value and policy.can_see_statement(learner, idea)
     other = passport.suggest(dbs, learner, parent, "likes", "I like trains")
     with pytest.raises(PassportError):
         passport.review(dbs, other, ta, "perhaps")
     assert passport.review(dbs, other, ta, "decline") is True
-    assert other.status == StatementStatus.DECLINED.value and not passport.is_visible_to(other, ta)
+    assert other.status == StatementStatus.DECLINED.value and not policy.can_see_statement(ta, other)
     with pytest.raises(PassportError):
         passport.suggest(dbs, learner, parent, "likes", " ")
 
