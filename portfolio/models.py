@@ -579,6 +579,7 @@ class ShareLink(Base):
     )
 
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    activity: Mapped[CareersActivity | None] = relationship(foreign_keys=[activity_id])
     accesses: Mapped[list[ShareAccess]] = relationship(
         back_populates="link", cascade="all, delete-orphan", order_by="ShareAccess.at"
     )

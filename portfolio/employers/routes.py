@@ -102,17 +102,11 @@ def risk(employer: Employer):
     pdf = upload.read() if upload is not None and upload.filename else None
     details = RiskDetails.from_form(request.form)
     try:
-        saved = employers.record_risk(dbs, store, employer, details, pdf, date.today())
+        change = employers.record_risk(dbs, store, employer, details, pdf, date.today())
     except KindError as problem:
         dbs.rollback()
         return _employer_page(employer, risk=details, risk_error=problem.message, status=400)
-    try:
-        dbs.commit()
-    except Exception:
-        dbs.rollback()
-        media.delete_keys([saved.new_key] if saved.new_key else [])
-        raise
-    media.delete_keys(saved.old_keys)
+    media.commit(dbs, change)
     flash("The risk assessment is saved." + (" The PDF is kept with it." if pdf is not None else ""))
     return hx.redirect_to(url_for("employers.employer", employer_id=employer.id) + "#risk")
 

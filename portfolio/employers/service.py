@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from portfolio.errors import KindError
 from portfolio.experiences.service import clean_line, clean_text
+from portfolio.media.changes import MediaChange
 from portfolio.media.storage import MediaStore, new_key
 from portfolio.models import CareersActivity, Employer, MediaFile, ProviderKind
 from portfolio.symbols import vocabulary
@@ -135,14 +136,6 @@ class EmployerPage:
     upcoming: list[CareersActivity]
     past: list[CareersActivity]
     merge_choices: list[Employer]
-
-
-@dataclass(frozen=True)
-class RiskSaved:
-    """Storage keys the route tidies up: the old PDF after the commit, the new one if the commit fails."""
-
-    new_key: str | None
-    old_keys: list[str]
 
 
 # --------------------------------------------------------------------------- sectors
@@ -327,7 +320,7 @@ def _risk_dates(risk: RiskDetails, today: date) -> tuple[date, date]:
 
 
 def record_risk(session: Session, store: MediaStore, employer: Employer, risk: RiskDetails, pdf: bytes | None,
-                today: date) -> RiskSaved:
+                today: date) -> MediaChange:
     """Save the risk assessment, and its PDF when one is given (it replaces the old one).
 
     Everything is checked before anything is stored, so a refusal leaves nothing behind.
@@ -339,17 +332,18 @@ def record_risk(session: Session, store: MediaStore, employer: Employer, risk: R
     employer.risk_checked_by = risk.checked_by
     if pdf is None:
         session.flush()
-        return RiskSaved(new_key=None, old_keys=[])
+        return MediaChange()
     key = new_key(f"risk/{employer.school_id}", "pdf")
     store.save(key, pdf)
+    change = MediaChange(written=[key])
     old = employer.risk_pdf
     employer.risk_pdf = MediaFile(school_id=employer.school_id, key=key, content_type=PDF_CONTENT_TYPE)
     session.flush()
-    if old is None:
-        return RiskSaved(new_key=key, old_keys=[])
-    session.delete(old)
-    session.flush()
-    return RiskSaved(new_key=key, old_keys=[old.key])
+    if old is not None:
+        session.delete(old)
+        session.flush()
+        change.replaced.append(old.key)
+    return change
 
 
 # --------------------------------------------------------------------------- merging and switching off

@@ -123,7 +123,7 @@ def form(token: str):
         return _render_form(found, token, sent=request.args.get("sent") == "1")
     upload = request.files.get("voice")
     try:
-        old_keys = feedback_service.save_answers(
+        change = feedback_service.save_answers(
             dbs, media_store(), found, _answers_from_form(), upload.read() if upload is not None else b"",
             max_seconds=current_app.config["MAX_VOICE_SECONDS"],
         )
@@ -134,8 +134,7 @@ def form(token: str):
         dbs.rollback()
         return _render_form(found, token, answers=_answers_from_form(), error=problem.message, status=400)
     feedback_service.record_access(dbs, found, "send", request.headers.get("User-Agent", ""))
-    dbs.commit()
-    media.delete_keys(old_keys)
+    media.commit(dbs, change)
     return hx.redirect_to(url_for("feedback.form", token=token, sent="1"))
 
 

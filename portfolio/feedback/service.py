@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from portfolio import secret_links
 from portfolio.errors import KindError
 from portfolio.experiences.service import clean_line, clean_text
+from portfolio.media import recordings
+from portfolio.media.changes import MediaChange
 from portfolio.media.storage import MediaStore
-from portfolio.media.voice import ingest_voice
 from portfolio.models import (
     ActivityParticipant,
     EmployerFeedback,
     FeedbackAccess,
-    MediaFile,
     User,
     utcnow,
 )
@@ -114,6 +114,22 @@ def employer_name(participant: ActivityParticipant) -> str:
 
 
 # --------------------------------------------------------------------------- links
+
+
+def link_with_token(session: Session, participant: ActivityParticipant, token: str, *, expires_at: datetime,
+                    created_by_id: int | None) -> EmployerFeedback:
+    """The feedback link for a token made elsewhere (an About me page derives one from its own link):
+    found if it exists, made once if not, so every visit reaches the same form."""
+    found = session.scalar(select(EmployerFeedback).where(EmployerFeedback.token_hash == token_hash(token)))
+    if found is not None:
+        return found
+    feedback = EmployerFeedback(
+        school_id=participant.school_id, participant_id=participant.id, token_hash=token_hash(token),
+        created_by_id=created_by_id, created_at=utcnow(), expires_at=expires_at, skills={},
+    )
+    participant.feedback.append(feedback)
+    session.flush()
+    return feedback
 
 
 def create_link(session: Session, participant: ActivityParticipant, actor: User, *,
@@ -221,18 +237,9 @@ def _clean_offer(value: str) -> str | None:
     return value
 
 
-def _keep_voice(feedback: EmployerFeedback, store: MediaStore, data: bytes, max_seconds: float) -> MediaFile | None:
-    """Check and keep a new recording; returns the old recording, whose row and file go."""
-    stored = ingest_voice(data, store, f"feedback/{feedback.school_id}", max_seconds=max_seconds)
-    old = feedback.voice
-    feedback.voice = MediaFile(school_id=feedback.school_id, key=stored.key, content_type=stored.content_type,
-                               seconds=stored.seconds)
-    return old
-
-
 def save_answers(session: Session, store: MediaStore, feedback: EmployerFeedback, answers: FeedbackAnswers,
-                 voice_data: bytes = b"", *, now: datetime | None = None, max_seconds: float = 60) -> list[str]:
-    """Keep what the employer sent (first time or a change). Returns media keys to delete after commit.
+                 voice_data: bytes = b"", *, now: datetime | None = None, max_seconds: float = 60) -> MediaChange:
+    """Keep what the employer sent (first time or a change), with the recording written and replaced.
 
     Everything is checked before the recording is stored, so a refusal leaves nothing behind.
     """
@@ -245,17 +252,16 @@ def save_answers(session: Session, store: MediaStore, feedback: EmployerFeedback
     offer = _clean_offer(answers.offer_again)
     if not (chosen or went_well or work_on or offer or voice_data or feedback.voice_id):
         raise FeedbackError("Please tap at least one skill, write a few words or record a message.")
-    old_voice = _keep_voice(feedback, store, voice_data, max_seconds) if voice_data else None
+    change = MediaChange()
+    if voice_data:
+        change = recordings.record(session, store, feedback, voice_data, folder="feedback", max_seconds=max_seconds)
     moment = now or utcnow()
     feedback.author_name, feedback.skills = author, chosen
     feedback.went_well, feedback.work_on, feedback.offer_again = went_well, work_on, offer
     feedback.submitted_at = feedback.submitted_at or moment
     feedback.updated_at = moment
     session.flush()
-    if old_voice is None:
-        return []
-    session.delete(old_voice)
-    return [old_voice.key]
+    return change
 
 
 # --------------------------------------------------------------------------- staff and the learner

@@ -8,6 +8,7 @@ indexed, and photos, recordings and read-aloud go only through routes scoped to 
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import segno
@@ -26,8 +27,9 @@ from flask import (
 from flask_login import current_user
 
 from portfolio import db
+from portfolio.feedback import service as feedback_service
 from portfolio.media import serving as media
-from portfolio.models import PassportSection, ShareLink, User
+from portfolio.models import CareersActivity, PassportSection, ShareLink, User
 from portfolio.people import consent
 from portfolio.people.consent import ConsentAnswers, ConsentUse
 from portfolio.secret_links import LinkState
@@ -43,7 +45,7 @@ bp = Blueprint("sharing", __name__)
 
 SHOWN_ONCE_KEY = "share_link_shown"
 PUBLIC_VIEWS = frozenset({"sharing.shared_page", "sharing.photo", "sharing.voice", "sharing.hear",
-                          "sharing.school_symbol"})
+                          "sharing.school_symbol", "sharing.feedback"})
 
 
 @bp.after_request
@@ -94,7 +96,27 @@ def shared_page(token: str):
         return symbol_url(reference)
 
     return render_template("sharing/shared.html", page=page, token=token, hear_url=hear_url,
-                           share_symbol_src=share_symbol_src, section_symbols=sharing.SECTION_SYMBOLS)
+                           share_symbol_src=share_symbol_src, section_symbols=sharing.SECTION_SYMBOLS,
+                           feedback_open=sharing.participant_for(link, date.today()) is not None)
+
+
+@bp.get("/share/<token>/feedback")
+@policy.public
+def feedback(token: str):
+    """From the About me page to the feedback form for the placement it was made for, once it has started."""
+    link, refused = _open(token)
+    if link is None:
+        return refused
+    dbs = db.session()
+    participant = sharing.participant_for(link, date.today())
+    if participant is None:
+        return secret_pages.not_available(LinkState.UNKNOWN)
+    feedback_token = sharing.feedback_token(current_app.config["SECRET_KEY"], link, participant)
+    feedback_service.link_with_token(dbs, participant, feedback_token, expires_at=link.expires_at,
+                                     created_by_id=link.created_by_id)
+    sharing.record_access(dbs, link, "feedback", _user_agent())
+    dbs.commit()
+    return redirect(url_for("feedback.form", token=feedback_token))
 
 
 @bp.get("/share/<token>/photos/<int:photo_id>")
@@ -157,10 +179,13 @@ def hear(token: str, speech: str):
 
 def _form_context(learner: User, *, audience: str = "", sections: list[str] | None = None,
                   experience_ids: list[int] | None = None, days: int = sharing.DEFAULT_EXPIRY_DAYS,
-                  error: str | None = None) -> dict[str, Any]:
+                  error: str | None = None, activity: CareersActivity | None = None) -> dict[str, Any]:
     dbs = db.session()
+    if activity is not None and not audience and activity.employer is not None:
+        audience = activity.employer.name
     return {
         "learner": learner,
+        "activity": activity,
         "section_choices": sharing.passport_sections(dbs, learner),
         "entries": sharing.shareable_experiences(dbs, learner),
         "photos_allowed": consent.allows(dbs, learner, ConsentUse.OUTSIDE_SCHOOL),
@@ -180,14 +205,15 @@ def _ids(values: list[str]) -> list[int]:
 @bp.route("/staff/learners/<int:learner_id>/share/new", methods=["GET", "POST"])
 @policy.guard("share.manage", arg="learner_id")
 def new_link(learner: User):
-    if request.method == "GET":
-        return render_template("sharing/new.html", **_form_context(learner))
     dbs = db.session()
+    activity = sharing.activity_for(dbs, learner, request.values.get("activity", type=int))
+    if request.method == "GET":
+        return render_template("sharing/new.html", **_form_context(learner, activity=activity))
     form = request.form
     try:
         issued = sharing.create_link(
             dbs, learner, current_user, audience=form.get("audience", ""), sections=form.getlist("section"),
-            experience_ids=form.getlist("experience"), days=form.get("days"),
+            experience_ids=form.getlist("experience"), days=form.get("days"), activity=activity,
         )
     except ShareError as problem:
         dbs.rollback()
@@ -196,7 +222,7 @@ def new_link(learner: User):
             learner, audience=form.get("audience", "")[:sharing.MAX_AUDIENCE], sections=form.getlist("section"),
             experience_ids=_ids(form.getlist("experience")),
             days=int(days) if days.isdigit() and int(days) in sharing.EXPIRY_DAYS else sharing.DEFAULT_EXPIRY_DAYS,
-            error=problem.message,
+            error=problem.message, activity=activity,
         )), 400
     dbs.commit()
     # Held in the (signed, http-only) session only until the next page shows it once.

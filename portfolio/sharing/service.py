@@ -8,10 +8,12 @@ passport, an entry no longer shared, or photo consent taken back disappears at o
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +22,8 @@ from portfolio import secret_links
 from portfolio.errors import KindError
 from portfolio.experiences import service as experiences
 from portfolio.models import (
+    ActivityParticipant,
+    CareersActivity,
     Experience,
     ExperiencePhoto,
     ExperienceStatus,
@@ -44,7 +48,7 @@ EXPIRY_DAYS: tuple[int, ...] = (7, 30, 90)
 DEFAULT_EXPIRY_DAYS = 30
 MAX_AUDIENCE = 120
 MAX_CLIENT = 120
-ACCESS_KINDS = frozenset({"page", "photo", "voice"})
+ACCESS_KINDS = frozenset({"page", "photo", "voice", "feedback"})
 _SPEECH_SALT = "speech-share"
 
 # A symbol for each passport section, from the app's own symbol library.
@@ -163,7 +167,8 @@ def _parse_ids(values: Iterable[str | int]) -> list[int]:
 
 
 def create_link(session: Session, learner: User, actor: User, *, audience: str, sections: Sequence[str],
-                experience_ids: Iterable[str | int], days: str | int | None = DEFAULT_EXPIRY_DAYS) -> IssuedLink:
+                experience_ids: Iterable[str | int], days: str | int | None = DEFAULT_EXPIRY_DAYS,
+                activity: CareersActivity | None = None) -> IssuedLink:
     """Make a new secret link. Only sections with statements and shared entries can be chosen."""
     if learner.role_enum is not Role.LEARNER:
         raise ShareError("Only a learner's page can be shared.")
@@ -193,6 +198,7 @@ def create_link(session: Session, learner: User, actor: User, *, audience: str, 
         created_by_id=actor.id,
         created_at=now,
         expires_at=now + timedelta(days=valid_days),
+        activity_id=activity.id if activity is not None else None,
     )
     session.add(link)
     session.flush()
@@ -279,6 +285,31 @@ def _linked_experiences(session: Session, link: ShareLink) -> list[Experience]:
         ))
     }
     return [found[entry_id] for entry_id in link.experience_ids if entry_id in found]
+
+
+def activity_for(session: Session, learner: User, activity_id: int | None) -> CareersActivity | None:
+    """A planned activity this learner takes part in, for an About me page made for its employer."""
+    if activity_id is None:
+        return None
+    activity = session.get(CareersActivity, activity_id)
+    if activity is None or activity.school_id != learner.school_id or activity.cancelled_at is not None:
+        return None
+    return activity if any(p.learner_id == learner.id for p in activity.participants) else None
+
+
+def participant_for(link: ShareLink, today: date) -> ActivityParticipant | None:
+    """Once the placement the page was made for has started, the employer may say how it went."""
+    activity = link.activity
+    if activity is None or activity.cancelled_at is not None or activity.starts_on > today:
+        return None
+    return next((p for p in activity.participants if p.learner_id == link.learner_id), None)
+
+
+def feedback_token(secret: str, link: ShareLink, participant: ActivityParticipant) -> str:
+    """The feedback link an About me page offers: derived from the page's own link, so every visit
+    reaches the same form and no token need be kept."""
+    message = f"share-feedback:{link.id}:{participant.id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def page_for(session: Session, link: ShareLink) -> SharedPage:

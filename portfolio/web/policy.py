@@ -56,6 +56,7 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "sharing.voice",
         "sharing.school_symbol",
         "sharing.hear",
+        "sharing.feedback",
         # Employer feedback through a secret link: the feedback service checks the link every time.
         "feedback.form",
         "feedback.hear",

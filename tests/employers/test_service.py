@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from portfolio import db
 from portfolio.employers import service as employers
 from portfolio.employers.service import EmployerDetails, EmployerError, RiskDetails
+from portfolio.media.changes import MediaChange
 from portfolio.media.storage import LocalMediaStore, media_store
 from portfolio.models import CareersActivity, Employer, MediaFile
 from tests.employers.helpers import make_activity, make_employer, real_pdf
@@ -239,12 +240,12 @@ def test_a_real_pdf_is_kept_and_a_new_one_replaces_it(session: Session, world: W
     employer = make_employer(session, world.school.id, "Green Fingers")
     first = employers.record_risk(session, store, employer, _risk(), real_pdf("first"), TODAY)
     session.commit()
-    assert first.old_keys == [] and store.read(first.new_key) == real_pdf("first")
+    assert first.replaced == [] and store.read(first.written[0]) == real_pdf("first")
     assert employer.risk_pdf.content_type == "application/pdf" and employer.risk_pdf.school_id == world.school.id
     second = employers.record_risk(session, store, employer, _risk(), real_pdf("second"), TODAY)
     session.commit()
-    assert second.old_keys == [first.new_key]
-    assert session.scalar(select(func.count()).select_from(MediaFile).where(MediaFile.key == first.new_key)) == 0
+    assert second.replaced == first.written
+    assert session.scalar(select(func.count()).select_from(MediaFile).where(MediaFile.key == first.written[0])) == 0
     assert store.read(employer.risk_pdf.key) == real_pdf("second")
 
 
@@ -252,8 +253,8 @@ def test_saving_dates_alone_keeps_the_pdf(session: Session, world: World) -> Non
     employer = make_employer(session, world.school.id, "Green Fingers")
     saved = employers.record_risk(session, media_store(), employer, _risk(), real_pdf(), TODAY)
     again = employers.record_risk(session, media_store(), employer, _risk(by="Priya Shah"), None, TODAY)
-    assert again == employers.RiskSaved(new_key=None, old_keys=[])
-    assert employer.risk_pdf.key == saved.new_key and employer.risk_checked_by == "Priya Shah"
+    assert again == MediaChange()
+    assert [employer.risk_pdf.key] == saved.written and employer.risk_checked_by == "Priya Shah"
 
 
 def _fake_pdf_polyglot() -> bytes:

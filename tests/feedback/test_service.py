@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portfolio import db
 from portfolio.feedback import service as feedback
 from portfolio.feedback.service import FeedbackAnswers, FeedbackError, FeedbackLocked
+from portfolio.media.changes import MediaChange
 from portfolio.media.storage import media_store
 from portfolio.media.voice import VoiceRefused
 from portfolio.models import EmployerFeedback, FeedbackAccess, MediaFile, User, utcnow
@@ -80,7 +81,7 @@ def test_answers_are_cleaned_and_kept_with_the_time_sent(ctx) -> None:
     link = feedback.create_link(session, participant, ta).feedback
     answers = FeedbackAnswers(author_name="  Jo\x00 Bloggs\n", skills={"skill-teamwork": "3", "skill-money": ""},
                               went_well="work\x00experience", offer_again="maybe")
-    assert feedback.save_answers(session, media_store(), link, answers) == []
+    assert feedback.save_answers(session, media_store(), link, answers) == MediaChange()
     assert link.author_name == "Jo  Bloggs"
     assert link.skills == {"skill-teamwork": 3}
     assert link.went_well == "work experience" and link.offer_again == "maybe"
@@ -138,10 +139,10 @@ def test_a_voice_note_is_kept_as_aac_and_a_new_one_replaces_it(ctx) -> None:
     old = feedback.save_answers(session, store, link, FeedbackAnswers(went_well="More"),
                                 fixture_bytes("voice_safari.m4a"))
     session.commit()
-    assert old == [first_key] and link.voice.key != first_key
+    assert old.replaced == [first_key] and old.written == [link.voice.key] != [first_key]
     assert session.scalar(select(func.count(MediaFile.id)).where(MediaFile.key == first_key)) == 0
     # With no new recording the kept one stays.
-    assert feedback.save_answers(session, store, link, FeedbackAnswers()) == []
+    assert feedback.save_answers(session, store, link, FeedbackAnswers()) == MediaChange()
     assert link.voice_id is not None
 
 

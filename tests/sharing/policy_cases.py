@@ -16,7 +16,7 @@ from portfolio.models import PassportStatement, User, utcnow
 from portfolio.people import consent
 from portfolio.people.consent import ConsentAnswers
 from portfolio.sharing import service as sharing
-from tests.factories import Entries, World
+from tests.factories import Entries, World, make_activity, make_employer
 from tests.web.policy_matrix import SUPPORT, Case, everyone, support
 
 
@@ -42,6 +42,8 @@ def setup(app: Flask, world: World, entries: Entries) -> dict[str, Any]:
         revoked = make(learner, ta, experience_ids=[entries.shared.id])
         sharing.revoke(session, learner, revoked.link.id)
         to_revoke = make(learner, ta, experience_ids=[])
+        placement = make_activity(session, learner.school, [learner], employer=make_employer(session, learner.school))
+        for_placement = make(learner, ta, experience_ids=[], activity=placement)
         other_school = make(elsewhere, elsewhere_admin, experience_ids=[])
         session.commit()
         return {
@@ -51,6 +53,7 @@ def setup(app: Flask, world: World, entries: Entries) -> dict[str, Any]:
             "other_school_token": other_school.token,
             "share_link_id": working.link.id,
             "revoke_link_id": to_revoke.link.id,
+            "placement_share_token": for_placement.token,
         }
 
 
@@ -86,6 +89,10 @@ CASES = [
     Case("sharing.hear", "GET", lambda w: _share(w.share_token, "/hear/WzEsIlNhbSJd.forged"), everyone(404)),
     Case("sharing.hear", "GET", lambda w: _share(w.expired_token, "/hear/WzEsIlNhbSJd.forged"), everyone(410)),
     Case("sharing.hear", "GET", lambda w: _share("not-a-real-token", "/hear/WzEsIlNhbSJd.forged"), everyone(404)),
+    # From a page made for today's placement to its feedback form; a page made for no activity has none.
+    Case("sharing.feedback", "GET", lambda w: _share(w.placement_share_token, "/feedback"), everyone(302)),
+    Case("sharing.feedback", "GET", lambda w: _share(w.share_token, "/feedback"), everyone(404)),
+    Case("sharing.feedback", "GET", lambda w: _share(w.expired_token, "/feedback"), everyone(410)),
     # Staff who support the learner manage links and photo consent.
     Case("sharing.links", "GET", lambda w: f"/staff/learners/{w.learner.id}/share", SUPPORT),
     Case("sharing.new_link", "GET", lambda w: f"/staff/learners/{w.learner.id}/share/new", SUPPORT),

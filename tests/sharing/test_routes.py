@@ -3,7 +3,7 @@ working link sees the page, photos (with consent), the learner's voice and read-
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portfolio import db
-from portfolio.models import PassportStatement, ShareAccess, ShareLink, User, utcnow
+from portfolio.models import EmployerFeedback, PassportStatement, ShareAccess, ShareLink, User, utcnow
 from portfolio.sharing import service as sharing
 from tests.conftest import csrf_token, sign_in_as
-from tests.factories import Entries, World
+from tests.factories import Entries, World, make_activity, make_employer
 from tests.web.page_checks import check_page
 
 IPAD_SAFARI = "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Safari/604.1"
@@ -277,3 +277,44 @@ def test_forms_need_the_csrf_token(app: Flask, world: World, entries: Entries) -
     assert client.post(f"{_base(world)}/share/new", data=data).status_code == 400
     token = csrf_token(client, f"{_base(world)}/share/new")
     assert client.post(f"{_base(world)}/share/new", data={**data, "csrf_token": token}).status_code == 302
+
+
+def test_an_about_me_page_made_for_a_placement_asks_the_employer_for_feedback_once_it_starts(
+        app: Flask, world: World, no_csrf: Flask) -> None:
+    with app.app_context():
+        session = db.session()
+        learner = session.get(User, world.learner.id)
+        session.add(PassportStatement(school_id=learner.school_id, learner_id=learner.id, section="likes",
+                                      text="I like plants", position=0))
+        employer = make_employer(session, learner.school, "Green Fingers Garden Centre")
+        today = make_activity(session, learner.school, [learner], employer=employer)
+        later = make_activity(session, learner.school, [learner], employer=employer,
+                              starts_on=date.today() + timedelta(days=3))
+        session.commit()
+        today_id, later_id = today.id, later.id
+    ta = app.test_client()
+    sign_in_as(ta, world.ta)
+    form = ta.get(f"/staff/learners/{world.learner.id}/share/new?activity={today_id}").get_data(as_text=True)
+    assert 'value="Green Fingers Garden Centre"' in form and f'name="activity" value="{today_id}"' in form
+    tokens = {}
+    for activity_id in (today_id, later_id):
+        made = ta.post(f"/staff/learners/{world.learner.id}/share/new",
+                       data={"audience": "Green Fingers", "section": "likes", "days": "30", "activity": activity_id})
+        assert made.status_code == 302
+        with ta.session_transaction() as held:
+            tokens[activity_id] = held["share_link_shown"]["token"]
+        ta.get(made.headers["Location"])  # shown once, then forgotten
+    employer_phone = app.test_client()
+    started = employer_phone.get(f"/share/{tokens[today_id]}").get_data(as_text=True)
+    not_yet = employer_phone.get(f"/share/{tokens[later_id]}").get_data(as_text=True)
+    assert 'id="give-feedback"' in started and 'id="give-feedback"' not in not_yet
+    first = employer_phone.get(f"/share/{tokens[today_id]}/feedback")
+    again = employer_phone.get(f"/share/{tokens[today_id]}/feedback")
+    assert first.status_code == 302 and first.headers["Location"] == again.headers["Location"]
+    assert first.headers["Location"].startswith("/feedback/f/")
+    assert employer_phone.get(first.headers["Location"]).status_code == 200
+    assert employer_phone.get(f"/share/{tokens[later_id]}/feedback").status_code == 404
+    with app.app_context():
+        assert db.session().query(EmployerFeedback).count() == 1
+        link = db.session().query(ShareLink).filter_by(activity_id=today_id).one()
+        assert [a.what for a in link.accesses].count("feedback") == 2
