@@ -14,7 +14,6 @@ import segno
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     render_template,
@@ -34,7 +33,6 @@ from portfolio.media.storage import media_store
 from portfolio.models import ActivityParticipant, EmployerFeedback, utcnow
 from portfolio.secret_links import LinkState
 from portfolio.speech import service as speech_service
-from portfolio.speech.routes import private_audio
 from portfolio.tokens import token_hash
 from portfolio.web import hx, policy, secret_pages
 from portfolio.web.extensions import limiter
@@ -146,9 +144,7 @@ def hear(token: str, speech: str):
     if found is None:
         return refused
     text = feedback_service.text_from_speech_token(current_app.config["SECRET_KEY"], found, speech)
-    if text is None:
-        abort(404)
-    return private_audio(speech_service.synthesise(text, private=True), cache_control="no-store")
+    return speech_service.speak_for_secret_link(text)
 
 
 # --------------------------------------------------------------------------- staff pages

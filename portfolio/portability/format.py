@@ -2,8 +2,8 @@
 
 A learner who moves school or college takes their portfolio with them as one zip: an offline
 copy anyone can open from ``index.html``, and ``portfolio.json`` that another install of My
-Next Steps imports. The export and the import live in ``portable_export`` and
-``portable_import``; this module holds what both sides must agree on. ``docs/portable-format.md``
+Next Steps imports. The export and the import live in ``export`` and
+``importer``; this module holds what both sides must agree on. ``docs/portable-format.md``
 describes the format for people.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A portable portfolio: staff save a learner's whole portfolio as a zip; the careers leader imports one.
 
-Each route reads the request, calls ``portable_export`` or ``portable_import`` and picks a page
+Each route reads the request, calls ``export`` or ``importer`` and picks a page
 or the download.
 """
 from __future__ import annotations

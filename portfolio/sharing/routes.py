@@ -36,7 +36,6 @@ from portfolio.secret_links import LinkState
 from portfolio.sharing import service as sharing
 from portfolio.sharing.service import ShareError
 from portfolio.speech import service as speech_service
-from portfolio.speech.routes import private_audio
 from portfolio.symbols.pictures import symbol_url
 from portfolio.symbols.service import REFERENCE_PREFIX
 from portfolio.web import hx, policy, secret_pages
@@ -169,9 +168,7 @@ def hear(token: str, speech: str):
     if link is None:
         return refused
     text = sharing.text_from_speech_token(current_app.config["SECRET_KEY"], link, speech)
-    if text is None:
-        abort(404)
-    return private_audio(speech_service.synthesise(text, private=True), cache_control="no-store")
+    return speech_service.speak_for_secret_link(text)
 
 
 # --------------------------------------------------------------------------- staff pages

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, jsonify, redirect, request, send_file, url_for
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
 from portfolio.people import rate_limits
 from portfolio.speech import service as speech_service
@@ -17,11 +17,6 @@ from portfolio.web import policy
 from portfolio.web.extensions import limiter
 
 bp = Blueprint("speech", __name__, url_prefix="/speech")
-
-
-def _unavailable() -> tuple[Response, int]:
-    # The page's script hears this and uses the browser's own voice instead.
-    return jsonify(fallback="browser"), 503
 
 
 def _from_token(token: str, *, private: bool) -> Path | None:
@@ -36,7 +31,7 @@ def _from_token(token: str, *, private: bool) -> Path | None:
 def interface(token: str):
     path = _from_token(token, private=False)
     if path is None:
-        return _unavailable()
+        return speech_service.browser_voice_instead()
     response = redirect(url_for("static", filename=f"audio/{path.name}"))
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response
@@ -45,17 +40,7 @@ def interface(token: str):
 @bp.get("/private/<token>")
 @policy.guard("signed_in")
 def private(token: str):
-    return private_audio(_from_token(token, private=True))
-
-
-def private_audio(path: Path | None, cache_control: str = "private, max-age=3600"):
-    """Send personal speech, or tell the page to use the browser's voice when there is none.
-    Also used by the share pages, which keep nothing in any cache (``no-store``)."""
-    if path is None:
-        return _unavailable()
-    response = send_file(path, mimetype="audio/mpeg", max_age=0)
-    response.headers["Cache-Control"] = cache_control
-    return response
+    return speech_service.audio_response(_from_token(token, private=True))
 
 
 @bp.get("/tap")
@@ -67,4 +52,4 @@ def tap():
     text = normalise_text(request.args.get("t", ""))
     if not text:
         return jsonify(error="There were no words to read."), 400
-    return private_audio(speech_service.synthesise(text, private=True))
+    return speech_service.audio_response(speech_service.synthesise(text, private=True))

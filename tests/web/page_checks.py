@@ -106,7 +106,7 @@ class PageCheckingClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # type: ignore[override]
         response = super().open(*args, **kwargs)
-        if response.mimetype == "text/html" and not response.is_streamed and not 300 <= response.status_code < 400:
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
             html = response.get_data(as_text=True)
             if "<html" in html[:300]:
                 problems = check_page(html)

@@ -1,7 +1,7 @@
 """The shared parts of the access matrix: actors, expected-status helpers and the Case record.
 
-Each area's cases live in ``tests/policy_cases_<area>.py`` (a ``CASES`` list, and optionally a
-``setup(app, world, entries)`` giving the objects its URLs need); ``tests/test_policy.py`` runs them all.
+Each area's cases live in ``tests/<area>/policy_cases.py`` (a ``CASES`` list, and optionally a
+``setup(app, world, entries)`` giving the objects its URLs need); ``tests/web/test_policy.py`` runs them all.
 """
 from __future__ import annotations
 
