@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import secrets
@@ -60,46 +61,35 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from portfolio import db, templating
-    from portfolio.careers import routes as careers
+    _init_extensions(app)
+    _register_blueprints(app)
     from portfolio.cli import register_commands
-    from portfolio.employers import routes as employers
-    from portfolio.experiences import routes as experiences
-    from portfolio.feedback import routes as feedback
-    from portfolio.homes import family_routes as family
-    from portfolio.homes import learner_routes as learner
-    from portfolio.homes import main_routes as main
-    from portfolio.homes import staff_routes as staff
+
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portfolio import db, templating
     from portfolio.media import storage
-    from portfolio.passport import routes as passport
-    from portfolio.people import admin_routes as admin
-    from portfolio.people import auth_routes as auth
-    from portfolio.people import sessions as auth_session
-    from portfolio.plans import routes as plans
-    from portfolio.portability import routes as portability
-    from portfolio.reviews import routes as reviews
-    from portfolio.sharing import routes as sharing
-    from portfolio.speech import routes as speech
+    from portfolio.people import sessions
     from portfolio.speech import service as speech_service
-    from portfolio.symbols import routes as symbols
     from portfolio.web import security
     from portfolio.web.extensions import csrf, htmx, limiter, login_manager
 
-    db.init_app(app)
-    csrf.init_app(app)
-    htmx.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-    auth_session.init_app(app)
-    security.init_app(app)
-    templating.init_app(app)
-    speech_service.init_app(app)
-    storage.init_app(app)
+    for part in (db, csrf, htmx, limiter, login_manager, sessions, security, templating, speech_service, storage):
+        part.init_app(app)
 
-    for blueprint in (
-        main.bp, auth.bp, learner.bp, staff.bp, family.bp, admin.bp, speech.bp, experiences.bp, symbols.bp,
-        passport.bp, sharing.bp, portability.bp, plans.bp, reviews.bp, employers.bp, careers.bp, feedback.bp,
-    ):
-        app.register_blueprint(blueprint)
-    register_commands(app)
-    return app
+
+# One blueprint per area, in the order their URLs are matched; each module's ``bp``.
+BLUEPRINT_MODULES = (
+    "homes.main_routes", "people.auth_routes", "homes.learner_routes", "homes.staff_routes", "homes.family_routes",
+    "people.admin_routes", "speech.routes", "experiences.routes", "symbols.routes", "passport.routes",
+    "sharing.routes", "portability.routes", "plans.routes", "reviews.routes", "employers.routes", "careers.routes",
+    "feedback.routes",
+)
+
+
+def _register_blueprints(app: Flask) -> None:
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(importlib.import_module(f"portfolio.{name}").bp)

@@ -242,6 +242,12 @@ DEMO_EMPLOYERS = (
 def _demo_careers(session: Session, school: School, learners: dict[str, User], leader: User) -> None:
     """A term of the careers programme: the directory, past and coming activities with attendance,
     two employers' feedback and, for Sam, a placement today."""
+    employers = _demo_employers(session, school, leader)
+    garden, cafe = _demo_activities(session, school, learners, leader, employers)
+    _demo_feedback(session, school, leader, garden, cafe)
+
+
+def _demo_employers(session: Session, school: School, leader: User) -> dict[str, Employer]:
     today = date.today()
     employers = {}
     for spec in DEMO_EMPLOYERS:
@@ -254,30 +260,21 @@ def _demo_careers(session: Session, school: School, learners: dict[str, User], l
         )
     session.add_all(employers.values())
     session.flush()
+    return employers
+
+
+def _demo_activities(session: Session, school: School, learners: dict[str, User], leader: User,
+                     employers: dict[str, Employer]) -> tuple[CareersActivity, CareersActivity]:
+    """Both classes' term, with who took part; returns Sam's and Maya's past placements."""
+    today = date.today()
     oak = [learners[name] for name in ("Sam Patel", "Aisha Khan", "Tom Reid")]
     willow = [learners[name] for name in ("Maya Jones", "Leo Smith", "Ruby Green")]
     sam, maya = learners["Sam Patel"], learners["Maya Jones"]
 
-    def plan(kind: ActivityKind, employer: str | None, days_from_today: int, who: list[User], *,
-             took_part: tuple[str, ...] | None = None, days: float | None = None, title: str = "",
-             series: str | None = None) -> CareersActivity:
-        activity = CareersActivity(
-            school_id=school.id, kind=kind.value, title=title or kind.label,
-            employer_id=employers[employer].id if employer else None, starts_on=today + timedelta(days=days_from_today),
-            days=days, benchmarks=kind.default_benchmarks, created_by_id=leader.id, series_id=series,
-        )
-        session.add(activity)
-        session.flush()
-        for learner in who:
-            if took_part is None:
-                attendance = Attendance.PLANNED
-            else:
-                attendance = Attendance.ATTENDED if learner.display_name in took_part else Attendance.ABSENT
-            session.add(ActivityParticipant(school_id=school.id, activity_id=activity.id, learner_id=learner.id,
-                                            attendance=attendance.value,
-                                            marked_by_id=leader.id if took_part is not None else None))
-        session.flush()
-        return activity
+    def plan(kind: ActivityKind, employer: str | None, days_from_today: int, who: list[User],
+             **details: Any) -> CareersActivity:
+        return _demo_activity(session, school, leader, kind, employers[employer] if employer else None,
+                              today + timedelta(days=days_from_today), who, **details)
 
     everyone = [name.display_name for name in oak + willow]
     plan(ActivityKind.CAREERS_FAIR, None, -45, oak + willow, took_part=tuple(everyone), title="Riverside careers fair")
@@ -301,6 +298,34 @@ def _demo_careers(session: Session, school: School, learners: dict[str, User], l
                                                     Experience.place == "Green Fingers Garden Centre"))
     if entry is not None:
         entry.activity_id = garden.id
+    return garden, cafe
+
+
+def _demo_activity(session: Session, school: School, leader: User, kind: ActivityKind, employer: Employer | None,
+                   starts_on: date, who: list[User], *, took_part: tuple[str, ...] | None = None,
+                   days: float | None = None, title: str = "", series: str | None = None) -> CareersActivity:
+    """One planned activity; with ``took_part`` it is in the past and everyone else did not take part."""
+    activity = CareersActivity(
+        school_id=school.id, kind=kind.value, title=title or kind.label, employer_id=employer.id if employer else None,
+        starts_on=starts_on, days=days, benchmarks=kind.default_benchmarks, created_by_id=leader.id, series_id=series,
+    )
+    session.add(activity)
+    session.flush()
+    for learner in who:
+        if took_part is None:
+            attendance = Attendance.PLANNED
+        else:
+            attendance = Attendance.ATTENDED if learner.display_name in took_part else Attendance.ABSENT
+        session.add(ActivityParticipant(school_id=school.id, activity_id=activity.id, learner_id=learner.id,
+                                        attendance=attendance.value,
+                                        marked_by_id=leader.id if took_part is not None else None))
+    session.flush()
+    return activity
+
+
+def _demo_feedback(session: Session, school: School, leader: User, garden: CareersActivity,
+                   cafe: CareersActivity) -> None:
+    """Two employers have answered: Green Fingers' waits for staff to check, Sunrise Café's is checked."""
     now = utcnow()
     session.add_all([
         EmployerFeedback(
