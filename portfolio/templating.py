@@ -20,9 +20,9 @@ from portfolio.models import (
     WouldLike,
 )
 from portfolio.speech import service as speech_service
+from portfolio.symbols import learner_pictures, vocabulary
 from portfolio.symbols import library as symbols
 from portfolio.symbols import service as school_symbols
-from portfolio.symbols import vocabulary
 from portfolio.symbols.pictures import symbol_src, symbol_url
 from portfolio.web import policy
 
@@ -83,7 +83,7 @@ def init_app(app: Flask) -> None:
         ),
         display_classes=display_classes,
         openmoji_attribution=symbols.attribution(),
-        picture_label=symbols.picture_label,
+        picture_label=learner_pictures.picture_label,
     )
 
     @app.context_processor

@@ -133,3 +133,9 @@ def test_every_package_says_what_it_is_and_what_it_may_import() -> None:
         if "May import" not in doc:
             silent.append(init.parent.name)
     assert silent == []
+
+
+def test_the_vocabulary_and_the_symbol_library_do_not_import_each_other() -> None:
+    vocabulary = (PACKAGE / "symbols" / "vocabulary.py").read_text()
+    assert not [t for t, names in imported_modules(ast.parse(vocabulary))
+                if t == "portfolio.symbols.library" or (t == "portfolio.symbols" and "library" in names)]

@@ -8,7 +8,7 @@ from portfolio import db
 from portfolio.errors import KindError
 from portfolio.models import Group, Role, User
 from portfolio.people import accounts
-from portfolio.symbols.library import PICTURE_SYMBOLS
+from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
 from portfolio.web import hx, policy
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

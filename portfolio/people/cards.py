@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio.models import LoginCard, Role, User, utcnow
-from portfolio.symbols.library import PICTURE_SYMBOLS
+from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
 from portfolio.tokens import new_short_code, new_token, short_code_hash, token_hash
 
 CHOICES_SHOWN = 4

@@ -70,7 +70,7 @@ from portfolio.portability.format import (
 )
 from portfolio.symbols import service as school_symbols
 from portfolio.symbols import vocabulary
-from portfolio.symbols.library import PICTURE_SYMBOLS
+from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
 
 NOT_A_ZIP = "This file is not a portfolio from My Next Steps. Please choose the .zip file the other school gave you."
 UNSAFE = ("This file has something unsafe inside, so it was not imported and nothing was added. "

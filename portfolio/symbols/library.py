@@ -1,8 +1,8 @@
 """The symbol library: OpenMoji pictures under plain names.
 
 Templates refer to a symbol by its name (``"sign-in"``, ``"dog"``, ``"garden-centre"``). The names come
-from the interface list and learner pictures here, and from the careers vocabulary in ``vocabulary``,
-which needs nothing from this module when it loads. The command
+from the interface list here, the learner pictures in ``learner_pictures`` and the careers vocabulary in
+``vocabulary``, none of which imports this module. The command
 ``flask --app portfolio symbols`` copies exactly the OpenMoji files named here into
 ``static/symbols/``, so the public folder holds only symbols the app uses.
 """
@@ -11,9 +11,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import emoji
-
 from portfolio.symbols import vocabulary
+from portfolio.symbols.learner_pictures import PICTURE_EMOJI
 
 # name -> the emoji sequence whose OpenMoji drawing is used for it.
 INTERFACE_SYMBOLS: dict[str, str] = {
@@ -136,19 +135,6 @@ INTERFACE_SYMBOLS: dict[str, str] = {
     "days": "📆",
 }
 
-# Pictures a learner can choose as their own, and that appear in the picture check.
-PICTURE_SYMBOLS: tuple[str, ...] = (
-    "dog", "cat", "rocket", "guitar", "football", "sunflower", "sun", "tree", "bus", "heart",
-    "apple", "fish", "bird", "rainbow", "star", "car", "train", "horse", "butterfly", "pizza",
-)
-
-PICTURE_EMOJI: dict[str, str] = {
-    "dog": "🐶", "cat": "🐱", "rocket": "🚀", "guitar": "🎸", "football": "⚽",
-    "sunflower": "🌻", "sun": "☀️", "tree": "🌳", "bus": "🚌", "heart": "❤️",
-    "apple": "🍎", "fish": "🐟", "bird": "🐦", "rainbow": "🌈", "star": "⭐",
-    "car": "🚗", "train": "🚆", "horse": "🐴", "butterfly": "🦋", "pizza": "🍕",
-}
-
 def _all_symbols() -> dict[str, str]:
     """Every symbol name the app can draw, refusing a name that two sources give different pictures.
 
@@ -169,11 +155,6 @@ ALL_SYMBOLS: dict[str, str] = _all_symbols()
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "symbols"
 
 
-def picture_label(name: str) -> str:
-    """Words for a picture, read aloud in the picture check ("sunflower")."""
-    return name.replace("-", " ")
-
-
 def openmoji_filename(sequence: str) -> str:
     """The OpenMoji file for an emoji: upper-case code points, at least four digits, joined with '-'.
 
@@ -184,12 +165,6 @@ def openmoji_filename(sequence: str) -> str:
     core = sequence.replace("\ufe0f", "")
     chars = core if len(core) == 1 else sequence
     return "-".join(f"{ord(ch):04X}" for ch in chars) + ".svg"
-
-
-def emoji_name(sequence: str) -> str:
-    """The Unicode name the ``emoji`` package gives, for staff searching the library."""
-    data = emoji.EMOJI_DATA.get(sequence) or emoji.EMOJI_DATA.get(sequence.replace("\ufe0f", ""))
-    return data["en"].strip(":").replace("_", " ") if data else ""
 
 
 def attribution() -> str:

@@ -1,7 +1,7 @@
 """Our own careers and work vocabulary: the words a learner taps to tell the story of a work experience.
 
 Each word is a symbol name (``Word.key``) that ``symbol_url`` can draw, a plain label that is shown and
-read aloud, and the OpenMoji emoji whose drawing stands for it. ``symbols.ALL_SYMBOLS`` takes every word
+read aloud, and the OpenMoji emoji whose drawing stands for it. ``library.ALL_SYMBOLS`` takes every word
 from here, so ``flask --app portfolio symbols`` copies their pictures too.
 
 Learners who do not read find a word by where it sits in its grid, so the order of ``CATEGORIES`` and of
@@ -11,8 +11,8 @@ only ever appended to the end of a category: moving a word would move it under a
 Experience records store word keys (``feeling-liked``, ``skill-teamwork``), so a key, once released, is
 never renamed or removed.
 
-This module imports ``symbols`` only inside functions, because ``symbols`` imports this module while it
-builds ``ALL_SYMBOLS``; the data below needs nothing from it.
+The library builds on this module, never the other way round: the learner pictures this module can
+also return come from ``learner_pictures``, which both use.
 """
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
+
+import emoji
+
+from portfolio.symbols import learner_pictures
 
 
 @dataclass(frozen=True)
@@ -299,17 +303,20 @@ def word(key: str) -> Word | None:
 
 @cache
 def _picture_words() -> dict[str, Word]:
-    # Imported here: symbols imports this module at load time to build ALL_SYMBOLS.
-    from portfolio.symbols import library as symbols
-
     return {
-        name: Word(name, symbols.picture_label(name), symbols.PICTURE_EMOJI[name], PICTURES_CATEGORY)
-        for name in symbols.PICTURE_SYMBOLS
+        name: Word(name, learner_pictures.picture_label(name), learner_pictures.PICTURE_EMOJI[name], PICTURES_CATEGORY)
+        for name in learner_pictures.PICTURE_SYMBOLS
         if name not in ALL_WORDS
     }
 
 
 # ---------------------------------------------------------------------------------------------- search
+
+def emoji_name(sequence: str) -> str:
+    """The Unicode name the ``emoji`` package gives, for staff searching the library."""
+    data = emoji.EMOJI_DATA.get(sequence) or emoji.EMOJI_DATA.get(sequence.replace("\ufe0f", ""))
+    return data["en"].strip(":").replace("_", " ") if data else ""
+
 
 def _fold(text: str) -> str:
     """Lower-case without accents or invisible marks, so "Café", "cafe" and "cafe\u200f" compare equal."""
@@ -324,13 +331,11 @@ def _squash(text: str) -> str:
 @cache
 def _search_entries() -> tuple[tuple[Word, tuple[str, ...], str], ...]:
     """Each searchable word with its own texts (key, label, synonyms) and its emoji's English name."""
-    from portfolio.symbols import library as symbols
-
     words = [*ALL_WORDS.values(), *_picture_words().values()]
     entries = []
     for w in words:
         own = tuple(dict.fromkeys(_squash(text) for text in (w.key, w.label, *w.synonyms)))
-        entries.append((w, own, _squash(symbols.emoji_name(w.emoji))))
+        entries.append((w, own, _squash(emoji_name(w.emoji))))
     return tuple(entries)
 
 

