@@ -79,7 +79,7 @@ def init_app(app: Flask) -> None:
         symbol_url=symbol_url,
         audio_url=speech_service.audio_url,
         allows=lambda action, obj=None: policy.allows(
-            current_user._get_current_object() if current_user.is_authenticated else None, action, obj
+            policy.actor() if current_user.is_authenticated else None, action, obj
         ),
         display_classes=display_classes,
         openmoji_attribution=symbols.attribution(),

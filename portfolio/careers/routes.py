@@ -6,46 +6,41 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portfolio import db
 from portfolio.careers import evidence as gatsby
 from portfolio.careers import service as careers
 from portfolio.errors import KindError
-from portfolio.experiences.service import parse_id
 from portfolio.models import ActivityKind, ActivityParticipant, Attendance, CareersActivity, Role, User
 from portfolio.plans.service import YEAR_GROUPS
 from portfolio.web import hx, policy
+from portfolio.web.forms import form_id, form_ids
 
 bp = Blueprint("careers", __name__, url_prefix="/careers")
 
 GUIDANCE_ROWS = 3
 
 
-def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
-
-
 def _is_learner() -> bool:
     """Learners get the big (64 px) targets on every careers page they can open."""
-    return _actor().role_enum is Role.LEARNER
+    return policy.actor().role_enum is Role.LEARNER
 
 
 def _audience() -> gatsby.Audience:
-    role = _actor().role_enum
+    role = policy.actor().role_enum
     return "learner" if role is Role.LEARNER else "family" if role is Role.PARENT else "staff"
 
 
 @bp.get("/")
 @policy.guard("activities.plan")
 def home():
-    lists = careers.activities_for(db.session(), _actor(), date.today())
+    lists = careers.activities_for(db.session(), policy.actor(), date.today())
     return render_template("careers/home.html", lists=lists, today=date.today())
 
 
 def _new_page(form: MultiDict, error: str | None = None, status: int = 200) -> tuple[str, int]:
-    choices = careers.planning_choices(db.session(), _actor(), date.today())
+    choices = careers.planning_choices(db.session(), policy.actor(), date.today())
     kind = form.get("kind") if form.get("kind") in {k.value for k in ActivityKind} else ActivityKind.PLACEMENT.value
     return render_template(
         "careers/new.html", form=form, error=error, choices=choices, kind_options=_kind_options(),
@@ -62,14 +57,14 @@ def _kind_options() -> list[tuple[str, str, str]]:
 def _plan_arguments(form: MultiDict) -> dict[str, Any]:
     chosen = form.get("benchmarks_choice") == "chosen"
     return dict(
-        kind=form.get("kind", ""), title=form.get("title", ""), employer_id=parse_id(form.get("employer_id") or None),
+        kind=form.get("kind", ""), title=form.get("title", ""), employer_id=form_id(form.get("employer_id") or None),
         starts_on=form.get("starts_on", ""), ends_on=form.get("ends_on", ""), days=form.get("days", ""),
-        learner_ids=[i for i in (parse_id(v) for v in form.getlist("learner")) if i is not None],
-        group_id=parse_id(form.get("group_id") or None),
-        benchmarks=[i for i in (parse_id(v) for v in form.getlist("benchmark")) if i is not None] if chosen else None,
+        learner_ids=form_ids(form.getlist("learner")),
+        group_id=form_id(form.get("group_id") or None),
+        benchmarks=form_ids(form.getlist("benchmark")) if chosen else None,
         benchmarks_reason=form.get("benchmarks_reason", ""), adviser_name=form.get("adviser_name", ""),
         adviser_level=form.get("adviser_level", ""), notes=form.get("notes", ""),
-        repeat_weekly=parse_id(form.get("repeat_weekly") or "1") or 0,
+        repeat_weekly=form_id(form.get("repeat_weekly") or "1") or 0,
     )
 
 
@@ -78,7 +73,7 @@ def _plan_arguments(form: MultiDict) -> dict[str, Any]:
 def new_activity():
     if request.method == "GET":
         return _new_page(MultiDict())
-    actor = _actor()
+    actor = policy.actor()
     try:
         made = careers.plan_activity(db.session(), actor, actor.school_id, **_plan_arguments(request.form))
     except KindError as problem:
@@ -91,7 +86,7 @@ def new_activity():
 
 def _activity_page(activity: CareersActivity, error: str | None = None,
                    status: int = 200) -> tuple[str, int]:
-    actor = _actor()
+    actor = policy.actor()
     return render_template(
         "careers/activity.html", activity=activity, error=error, big=_is_learner(),
         participants=careers.visible_participants(actor, activity),
@@ -112,11 +107,11 @@ def activity(activity: CareersActivity):
 def attendance(activity: CareersActivity):
     marks = {}
     for key, value in request.form.items():
-        learner_id = parse_id(key.removeprefix("attendance-")) if key.startswith("attendance-") else None
+        learner_id = form_id(key.removeprefix("attendance-")) if key.startswith("attendance-") else None
         if learner_id is not None:
             marks[learner_id] = value
     try:
-        careers.mark_attendance(db.session(), _actor(), activity, marks, today=date.today())
+        careers.mark_attendance(db.session(), policy.actor(), activity, marks, today=date.today())
     except KindError as problem:
         db.session().rollback()
         return _activity_page(activity, problem.message, 400)
@@ -132,8 +127,8 @@ def guidance(participant: ActivityParticipant):
     actions = [(form.get(f"who-{n}", ""), form.get(f"what-{n}", ""), form.get(f"by-when-{n}", ""))
                for n in range(1, GUIDANCE_ROWS + 1)]
     try:
-        added = careers.record_guidance(db.session(), _actor(), participant, form.get("discussed", ""), actions,
-                                        year_group=parse_id(form.get("year_group") or None))
+        added = careers.record_guidance(db.session(), policy.actor(), participant, form.get("discussed", ""), actions,
+                                        year_group=form_id(form.get("year_group") or None))
     except KindError as problem:
         db.session().rollback()
         return _activity_page(participant.activity, problem.message, 400)
@@ -149,7 +144,7 @@ def guidance(participant: ActivityParticipant):
 @policy.guard("activity.manage", arg="activity_id")
 def cancel(activity: CareersActivity):
     try:
-        cancelled = careers.cancel_activity(db.session(), _actor(), activity,
+        cancelled = careers.cancel_activity(db.session(), policy.actor(), activity,
                                             whole_series=request.form.get("whole_series") == "yes")
     except KindError as problem:
         db.session().rollback()

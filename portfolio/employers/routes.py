@@ -20,6 +20,7 @@ from portfolio.media import serving as media
 from portfolio.media.storage import media_store
 from portfolio.models import Employer, ProviderKind
 from portfolio.web import hx, policy
+from portfolio.web.forms import form_id
 
 bp = Blueprint("employers", __name__, url_prefix="/employers")
 
@@ -122,7 +123,7 @@ def risk_pdf(employer: Employer):
 def merge(employer: Employer):
     dbs = db.session()
     try:
-        kept = employers.merge(dbs, employer, employers.parse_id(request.form.get("into")))
+        kept = employers.merge(dbs, employer, form_id(request.form.get("into")))
     except KindError as problem:
         dbs.rollback()
         return _employer_page(employer, merge_error=problem.message, status=400)

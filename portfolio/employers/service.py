@@ -412,10 +412,6 @@ def switch_on(session: Session, employer: Employer) -> None:
     session.flush()
 
 
-def parse_id(value: str | None) -> int | None:
-    """A database id from a form value, or None for anything else."""
-    text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
 
 
 

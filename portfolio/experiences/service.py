@@ -552,10 +552,3 @@ def _parse_date(text: str) -> date | None:
     except (ValueError, AttributeError):
         return None
 
-
-def parse_id(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-

@@ -36,6 +36,7 @@ from portfolio.speech import service as speech_service
 from portfolio.tokens import token_hash
 from portfolio.web import hx, policy, secret_pages
 from portfolio.web.extensions import limiter
+from portfolio.web.forms import form_id
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -224,7 +225,7 @@ def stop(participant: ActivityParticipant):
     dbs = db.session()
     link_id = request.form.get("link", "")
     try:
-        stopped = feedback_service.stop(dbs, participant, int(link_id) if link_id.isdigit() else None)
+        stopped = feedback_service.stop(dbs, participant, form_id(link_id))
     except FeedbackError as problem:
         dbs.rollback()
         return _staff_page(participant, error=problem.message, status=400)

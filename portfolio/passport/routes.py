@@ -37,6 +37,7 @@ from portfolio.passport import service as passport
 from portfolio.passport.service import PassportError
 from portfolio.symbols import vocabulary
 from portfolio.web import hx, policy
+from portfolio.web.forms import form_id
 
 bp = Blueprint("passport", __name__)
 
@@ -53,10 +54,6 @@ def _size() -> str:
     return "learner" if current_user.role_enum is Role.LEARNER else "standard"
 
 
-def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
 def _statement(learner: User, statement_id: int, active_only: bool = True) -> PassportStatement:
     found = passport.find(db.session(), learner, statement_id)
     if found is None or (active_only and found.status != StatementStatus.ACTIVE.value):
@@ -65,7 +62,7 @@ def _statement(learner: User, statement_id: int, active_only: bool = True) -> Pa
 
 
 def _visible_evidence(statement: PassportStatement) -> list[Experience]:
-    actor = _actor()
+    actor = policy.actor()
     return [e for e in statement.evidence if policy.allows(actor, "experience.view", e)]
 
 
@@ -83,7 +80,7 @@ def _section_or_404(section_key: str) -> passport.Section:
 @policy.guard("passport.view", arg="learner_id")
 def show(learner: User):
     dbs = db.session()
-    actor = _actor()
+    actor = policy.actor()
     return render_template(
         "passport/show.html", learner=learner, sections=passport.SECTIONS,
         grouped=passport.by_section(passport.statements(dbs, learner)), size=_size(),
@@ -154,9 +151,9 @@ def change_section(learner: User, section_key: str):
     try:
         if toggle:
             key, _, state = toggle.rpartition(":")
-            removed = passport.set_starter(dbs, learner, _actor(), info.key, key, state == "on")
+            removed = passport.set_starter(dbs, learner, policy.actor(), info.key, key, state == "on")
         elif "text" in request.form:
-            passport.add_own(dbs, learner, _actor(), info.key, request.form.get("text", ""))
+            passport.add_own(dbs, learner, policy.actor(), info.key, request.form.get("text", ""))
         else:
             raise PassportError("Please choose one of the pictures.")
     except PassportError as problem:
@@ -173,7 +170,7 @@ def change_section(learner: User, section_key: str):
 
 def _render_statement(learner: User, statement: PassportStatement, error: str | None = None,
                       status: int = 200, errors_at: str = "") -> Response:
-    actor = _actor()
+    actor = policy.actor()
     reviewer = policy.allows(actor, "passport.review", learner)
     query = request.args.get("q", "").strip()[:60]
     return hx.render(
@@ -209,7 +206,7 @@ def change_statement(learner: User, statement_id: int):
         elif action == "symbol":
             passport.set_symbol(dbs, found, request.form.get("symbol", ""))
         elif action == "help":
-            if not policy.allows(_actor(), "passport.review", learner):
+            if not policy.allows(policy.actor(), "passport.review", learner):
                 abort(403)
             passport.set_help_level(found, request.form.get("help_level", ""))
         else:
@@ -261,7 +258,7 @@ def remove_voice(learner: User, statement_id: int):
 @policy.guard("passport.view", arg="learner_id")
 def voice(learner: User, statement_id: int):
     found = _statement(learner, statement_id, active_only=False)
-    if not policy.can_see_statement(_actor(), found):
+    if not policy.can_see_statement(policy.actor(), found):
         abort(404)
     return media.send_media(found.voice)
 
@@ -270,7 +267,7 @@ def voice(learner: User, statement_id: int):
 @policy.guard("passport.review", arg="learner_id")
 def evidence(learner: User, statement_id: int):
     found = _statement(learner, statement_id)
-    experience_id = experiences.parse_id(request.form.get("experience_id"))
+    experience_id = form_id(request.form.get("experience_id"))
     try:
         if request.form.get("action") == "unlink":
             passport.unlink_evidence(found, experience_id)
@@ -303,7 +300,7 @@ def suggest_form(learner: User):
 @policy.guard("passport.suggest", arg="learner_id")
 def suggest(learner: User):
     try:
-        passport.suggest(db.session(), learner, _actor(), request.form.get("section", ""),
+        passport.suggest(db.session(), learner, policy.actor(), request.form.get("section", ""),
                          request.form.get("text", ""))
     except PassportError as problem:
         db.session().rollback()
@@ -326,7 +323,7 @@ def review(learner: User, statement_id: int):
     found = _statement(learner, statement_id, active_only=False)
     decision = request.form.get("decision", "")
     try:
-        changed = passport.review(db.session(), found, _actor(), decision)
+        changed = passport.review(db.session(), found, policy.actor(), decision)
     except PassportError as problem:
         db.session().rollback()
         return make_response(render_template("passport/suggestions.html", learner=learner,

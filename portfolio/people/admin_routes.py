@@ -10,17 +10,13 @@ from portfolio.models import Group, Role, User
 from portfolio.people import accounts
 from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
 from portfolio.web import hx, policy
+from portfolio.web.forms import form_id, form_ids
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _int_list(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
-
-
-def _optional_int(name: str) -> int | None:
-    value = request.form.get(name, "")
-    return int(value) if value.isdigit() else None
+def _ids_from(name: str) -> list[int]:
+    return form_ids(request.form.getlist(name))
 
 
 @bp.get("/")
@@ -69,7 +65,7 @@ def new_person():
             role=role,
             email=form.get("email") or None,
             password=form.get("password") or None,
-            group_id=_optional_int("group_id"),
+            group_id=form_id(request.form.get("group_id")),
             picture_symbol=form.get("picture_symbol") if form.get("picture_symbol") in PICTURE_SYMBOLS else None,
         )
         if role is Role.LEARNER and details.picture_symbol is None:
@@ -100,9 +96,9 @@ def person(person: User):
             display_name=form.get("display_name", ""),
             email=form.get("email"),
             active=form.get("active") == "on" or person.id == current_user.id,
-            group_id=_optional_int("group_id"),
-            staff_group_ids=_int_list("staff_group_ids"),
-            child_ids=_int_list("child_ids"),
+            group_id=form_id(request.form.get("group_id")),
+            staff_group_ids=_ids_from("staff_group_ids"),
+            child_ids=_ids_from("child_ids"),
             picture_symbol=form.get("picture_symbol") if form.get("picture_symbol") in PICTURE_SYMBOLS else None,
         )
         if form.get("password"):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from portfolio import db
 from portfolio.experiences import service as experiences
@@ -10,6 +9,7 @@ from portfolio.models import OptionKind, PfaArea, StepStatus, TransitionPlan, Us
 from portfolio.plans import service as transition_plan
 from portfolio.plans.service import PlanError
 from portfolio.web import policy
+from portfolio.web.forms import form_ids
 
 bp = Blueprint("plans", __name__)
 
@@ -25,7 +25,7 @@ def _page(learner: User, chosen: TransitionPlan | None = None, error: str | None
         areas=list(PfaArea), option_kinds=list(OptionKind), step_statuses=list(StepStatus),
         year_groups=transition_plan.YEAR_GROUPS, year_label=transition_plan.year_label,
         learner_experiences=experiences.portfolio(dbs, learner),
-        can_edit=policy.allows(current_user._get_current_object(), "plan.edit", learner),
+        can_edit=policy.allows(policy.actor(), "plan.edit", learner),
     ), status
 
 
@@ -79,7 +79,7 @@ def words(learner: User, plan_id: int):
 @bp.post("/learners/<int:learner_id>/plan/<int:plan_id>/options")
 @policy.guard("plan.edit", arg="learner_id")
 def add_option(learner: User, plan_id: int):
-    ids = [int(v) for v in request.form.getlist("experience") if v.isdigit()]
+    ids = form_ids(request.form.getlist("experience"))
     mine = experiences.portfolio(db.session(), learner)
     return _change(learner, plan_id, "plan-options", lambda p: transition_plan.add_option(
         p, mine, request.form.get("kind", ""), request.form.get("title", ""), request.form.get("notes", ""), ids))

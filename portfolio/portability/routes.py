@@ -24,6 +24,7 @@ from portfolio.portability.format import MAX_UPLOAD_BYTES, ImportRefused
 from portfolio.symbols import library as symbols
 from portfolio.web import policy
 from portfolio.web.extensions import csrf
+from portfolio.web.forms import form_id
 
 bp = Blueprint("portability", __name__, url_prefix="/portability")
 
@@ -81,7 +82,8 @@ def import_portfolio() -> tuple[str, int]:
         csrf.protect()
     dbs = db.session()
     group_value = request.form.get("group_id", "")
-    group = dbs.get(Group, int(group_value)) if group_value.isdigit() else None
+    group_id = form_id(group_value)
+    group = dbs.get(Group, group_id) if group_id is not None else None
     if group is None or group.school_id != current_user.school_id:
         return _import_page(NO_GROUP, status=400)
     upload = request.files.get("portfolio")

@@ -15,6 +15,7 @@ from portfolio.models import MediaFile, ReviewPack, User
 from portfolio.reviews import service as annual_review
 from portfolio.reviews.service import ReviewError
 from portfolio.web import policy
+from portfolio.web.forms import form_ids
 
 bp = Blueprint("reviews", __name__)
 STATIC_SYMBOLS = Path(__file__).resolve().parents[2] / "static" / "symbols"
@@ -22,7 +23,7 @@ STATIC_SYMBOLS = Path(__file__).resolve().parents[2] / "static" / "symbols"
 
 def _pack_or_404(learner: User, pack_id: int) -> ReviewPack:
     pack = annual_review.find(db.session(), learner, pack_id)
-    if pack is None or not policy.can_see_review_pack(current_user._get_current_object(), pack):
+    if pack is None or not policy.can_see_review_pack(policy.actor(), pack):
         abort(404)
     return pack
 
@@ -68,14 +69,15 @@ def pack(learner: User, pack_id: int):
 def _render_pack(learner: User, found: ReviewPack, error: str | None = None, status: int = 200):
     document = annual_review.build(db.session(), found)
     return render_template("reviews/pack.html", learner=learner, pack=found, doc=document, error=error,
-                           can_manage=policy.allows(current_user._get_current_object(), "review.manage", learner), audio=_audio_links(found, document)), status
+                           can_manage=policy.allows(policy.actor(), "review.manage", learner),
+                           audio=_audio_links(found, document)), status
 
 
 @bp.post("/learners/<int:learner_id>/reviews/<int:pack_id>/edit")
 @policy.guard("review.manage", arg="learner_id")
 def edit(learner: User, pack_id: int):
     found = _pack_or_404(learner, pack_id)
-    left_out = [int(v) for v in request.form.getlist("left_out") if v.isdigit()]
+    left_out = form_ids(request.form.getlist("left_out"))
     try:
         annual_review.update(found, request.form, left_out)
     except ReviewError as problem:

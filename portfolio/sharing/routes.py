@@ -39,6 +39,7 @@ from portfolio.speech import service as speech_service
 from portfolio.symbols.pictures import symbol_url
 from portfolio.symbols.service import REFERENCE_PREFIX
 from portfolio.web import hx, policy, secret_pages
+from portfolio.web.forms import form_ids
 
 bp = Blueprint("sharing", __name__)
 
@@ -195,10 +196,6 @@ def _form_context(learner: User, *, audience: str = "", sections: list[str] | No
     }
 
 
-def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
-
-
 @bp.route("/staff/learners/<int:learner_id>/share/new", methods=["GET", "POST"])
 @policy.guard("share.manage", arg="learner_id")
 def new_link(learner: User):
@@ -217,7 +214,7 @@ def new_link(learner: User):
         days = form.get("days", "")
         return render_template("sharing/new.html", **_form_context(
             learner, audience=form.get("audience", "")[:sharing.MAX_AUDIENCE], sections=form.getlist("section"),
-            experience_ids=_ids(form.getlist("experience")),
+            experience_ids=form_ids(form.getlist("experience")),
             days=int(days) if days.isdigit() and int(days) in sharing.EXPIRY_DAYS else sharing.DEFAULT_EXPIRY_DAYS,
             error=problem.message, activity=activity,
         )), 400

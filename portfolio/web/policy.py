@@ -267,6 +267,11 @@ RULES: dict[str, Rule] = {
 }
 
 
+def actor() -> User:
+    """The signed-in person, as the User row (not Flask-Login's proxy), for services and rules."""
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
 def allows(actor: User | None, action: str, obj: Any = None) -> bool:
     """The one decision: may this actor do this action (to this object)? Used by templates too."""
     rule = RULES[action]
