@@ -52,7 +52,7 @@ def test_employer_opens_a_share_link_and_hears_it(page: Page, browser: Browser, 
     expect(page.locator("#consent-notice")).to_have_count(0)
     check_accessible(page, "sharing-new-link", learner_sized=False)
     page.locator("#field-audience").fill("Green Fingers Garden Centre")
-    garden = page.locator("#choose-entries .choice", has_text="Green Fingers")
+    garden = page.locator("#choose-entries .choice", has_text="Green Fingers Garden Centre")
     garden.locator("label").click()
     page.locator("label[for=days-1]").click()
     page.locator("#make-link").click()
