@@ -84,13 +84,13 @@ def test_base_layout_configures_htmx_for_the_csp(client) -> None:
     assert '"allowEval": false' in html and '"includeIndicatorStyles": false' in html
     assert '"defaultSettleDelay": 0' in html  # a quick second tap after a swap must not send the whole form
     assert '"historyCacheSize": 0' in html
-    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+    assert 'data-hx-headers=\'{"X-CSRFToken": "' in html
 
 
 def test_personal_pages_turn_off_htmx_history(app: Flask, world: World) -> None:
     client = app.test_client()
     sign_in_as(client, world.ta)
-    assert 'hx-history="false"' in client.get("/staff/").get_data(as_text=True)
+    assert 'data-hx-history="false"' in client.get("/staff/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("status", sorted(security.ERROR_PAGES))
