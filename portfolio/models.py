@@ -989,6 +989,11 @@ class CareersActivity(Base):
     def last_day(self) -> date:
         return self.ends_on or self.starts_on
 
+    @property
+    def display_title(self) -> str:
+        """What the activity is called on pages: its title, or its kind when it was given none."""
+        return self.title or self.kind_enum.label
+
 
 class ActivityParticipant(Base):
     """One learner planned for one activity, and afterwards whether they took part."""

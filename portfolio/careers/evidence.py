@@ -160,7 +160,7 @@ def _activity_items(session: Session, learner: User, today: date) -> list[tuple[
                CareersActivity.cancelled_at.is_(None), CareersActivity.starts_on <= today)
         .order_by(CareersActivity.starts_on, CareersActivity.id)
     )
-    return [(list(a.benchmarks or []), EvidenceItem("activity", a.id, a.starts_on, a.title, a.days or 0.0))
+    return [(list(a.benchmarks or []), EvidenceItem("activity", a.id, a.starts_on, a.display_title, a.days or 0.0))
             for a in found]
 
 
