@@ -86,7 +86,7 @@ BLUEPRINT_MODULES = (
     "homes.main_routes", "people.auth_routes", "homes.learner_routes", "homes.staff_routes", "homes.family_routes",
     "people.admin_routes", "speech.routes", "experiences.routes", "symbols.routes", "passport.routes",
     "sharing.routes", "portability.routes", "plans.routes", "reviews.routes", "employers.routes", "careers.routes",
-    "feedback.routes",
+    "feedback.routes", "records.routes", "imports.routes", "cohort.routes", "reports.routes",
 )
 
 

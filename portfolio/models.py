@@ -24,7 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from portfolio.db import Base
 
@@ -1073,3 +1073,117 @@ class FeedbackAccess(Base):
     client: Mapped[str] = mapped_column(String(200), default="")
 
     feedback: Mapped[EmployerFeedback] = relationship(back_populates="accesses")
+
+
+class NeedArea(str, enum.Enum):
+    """The four broad areas of need in the SEND Code of Practice."""
+
+    COMMUNICATION = "communication-interaction"
+    COGNITION = "cognition-learning"
+    SEMH = "semh"
+    SENSORY_PHYSICAL = "sensory-physical"
+
+    @property
+    def label(self) -> str:
+        return {
+            "communication-interaction": "Communication and interaction",
+            "cognition-learning": "Cognition and learning",
+            "semh": "Social, emotional and mental health",
+            "sensory-physical": "Sensory and/or physical",
+        }[self.value]
+
+
+class LearnerRecord(Base):
+    """What the school's information system knows about a learner: one row per learner.
+
+    Kept apart from ``users`` because only learners have it, and because it holds the most
+    sensitive facts (need, EHC plan), which only staff see.
+    """
+
+    __tablename__ = "learner_records"
+    __table_args__ = (UniqueConstraint("school_id", "upn"),)
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # Set when a learner is taught out of their age's year (Year 7 to 14); otherwise worked out.
+    year_override: Mapped[int | None] = mapped_column(Integer)
+    upn: Mapped[str | None] = mapped_column(String(20))  # unique pupil number, or college learner number
+    ehc_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    annual_review_on: Mapped[date | None] = mapped_column(Date)
+    need_area: Mapped[str | None] = mapped_column(String(30))
+    left_on: Mapped[date | None] = mapped_column(Date)
+    leaving_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Consent to keep in touch after leaving, so destinations can be followed up at 1, 2 and 3 years.
+    keep_in_touch: Mapped[bool | None] = mapped_column(Boolean)
+    keep_in_touch_by: Mapped[str] = mapped_column(String(20), default="")  # learner or family
+    keep_in_touch_on: Mapped[date | None] = mapped_column(Date)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id],
+                                         backref=backref("record", uselist=False, cascade="all, delete-orphan"))
+
+    @property
+    def need_area_enum(self) -> NeedArea | None:
+        return NeedArea(self.need_area) if self.need_area else None
+
+
+class DestinationCategory(str, enum.Enum):
+    """Where a leaver went, in the categories schools and local authorities report."""
+
+    EDUCATION = "education"
+    APPRENTICESHIP = "apprenticeship"
+    SUPPORTED_INTERNSHIP = "supported-internship"
+    EMPLOYMENT = "employment"
+    VOLUNTEERING = "volunteering"
+    DAY_OPPORTUNITIES = "day-opportunities"
+    NEET = "neet"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return {
+            "education": "Education",
+            "apprenticeship": "Apprenticeship",
+            "supported-internship": "Supported internship",
+            "employment": "Paid employment",
+            "volunteering": "Volunteering",
+            "day-opportunities": "Day opportunities or social care",
+            "neet": "Not in education, employment or training (NEET)",
+            "unknown": "Not known",
+        }[self.value]
+
+    @property
+    def sustained(self) -> bool:
+        """Counted as a sustained destination: anything but NEET and not known."""
+        return self not in {DestinationCategory.NEET, DestinationCategory.UNKNOWN}
+
+
+class Destination(Base):
+    """Where a leaver was: on leaving (``checkpoint`` 0) and at the 1, 2 and 3 year follow-ups.
+
+    A follow-up row exists from the day it falls due; ``recorded_on`` stays empty until someone finds out.
+    """
+
+    __tablename__ = "destinations"
+    __table_args__ = (UniqueConstraint("learner_id", "checkpoint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    checkpoint: Mapped[int] = mapped_column(Integer)  # 0 on leaving, then 1, 2, 3 years after
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    recorded_on: Mapped[date | None] = mapped_column(Date)
+    category: Mapped[str | None] = mapped_column(String(30))
+    # Education: the level (entry, 1, 2, 3, 4+); employment: the hours band (under 16, 16 to 29, 30+).
+    detail: Mapped[str] = mapped_column(String(40), default="")
+    provider: Mapped[str] = mapped_column(String(200), default="")  # the college, employer or service
+    how_found: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+
+    @property
+    def category_enum(self) -> DestinationCategory | None:
+        return DestinationCategory(self.category) if self.category else None

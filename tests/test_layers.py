@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "portfolio"
 RANKS: dict[str, int] = {
     "portfolio.db": 0,
     "portfolio.models": 1, "portfolio.errors": 1, "portfolio.tokens": 1, "portfolio.migrate": 1,
+    "portfolio.school_years": 1,
     "portfolio.secret_links": 2,
     "portfolio.web": 3, "portfolio.media": 3,
     "portfolio.symbols": 4,
@@ -22,13 +23,16 @@ RANKS: dict[str, int] = {
     "portfolio.speech": 6,
     "portfolio.experiences": 7,
     "portfolio.passport": 8, "portfolio.plans": 8, "portfolio.employers": 8,
-    "portfolio.careers": 9,
-    "portfolio.feedback": 10,
-    "portfolio.sharing": 11, "portfolio.reviews": 11, "portfolio.portability": 11,
-    "portfolio.homes": 12,
-    "portfolio.templating": 13, "portfolio.demo": 13,
-    "portfolio.cli": 14,
-    "portfolio": 15,
+    "portfolio.records": 9,
+    "portfolio.careers": 10, "portfolio.imports": 10,
+    "portfolio.feedback": 11,
+    "portfolio.sharing": 12, "portfolio.reviews": 12, "portfolio.portability": 12,
+    "portfolio.cohort": 13,
+    "portfolio.reports": 14,
+    "portfolio.homes": 15,
+    "portfolio.templating": 16, "portfolio.demo": 16,
+    "portfolio.cli": 17,
+    "portfolio": 18,
 }
 
 # Modules whose job is to stand between Flask and the services; they may read the request and the app.

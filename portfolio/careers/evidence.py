@@ -26,6 +26,7 @@ from portfolio.models import (
     ExperienceStatus,
     User,
 )
+from portfolio.school_years import school_year
 
 Audience = Literal["learner", "family", "staff"]
 DAYS_AIM = 10.0
@@ -51,15 +52,6 @@ TITLES: dict[int, str] = {
     8: "Careers guidance meetings",
 }
 SYMBOLS: dict[int, str] = {5: "employer", 6: "kind-placement", 7: "provider", 8: "guidance"}
-
-
-def school_year(d: date) -> int:
-    """The calendar year the school year starts in: 1 September to 31 August."""
-    return d.year if d.month >= 9 else d.year - 1
-
-
-def school_year_label(year: int) -> str:
-    return f"September {year} to August {year + 1}"
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,11 @@ def can_view_learner(actor: User, learner: User) -> bool:
     return is_learner_of_staff(actor, learner)
 
 
+def works_with_group(actor: User, group: Group) -> bool:
+    """The careers leader works with every group; a TA or teacher with their own."""
+    return actor.role_enum is Role.ADMIN or any(g.id == group.id for g in actor.staff_groups)
+
+
 def can_make_entry_for(actor: User, learner: User) -> bool:
     """Learners make their own entries; staff make them with or for the learners they support."""
     return actor.id == learner.id or is_learner_of_staff(actor, learner)
@@ -264,6 +269,15 @@ RULES: dict[str, Rule] = {
     "participant.view_feedback": Rule(roles=frozenset(Role), kind="participant",
                                       relation=can_see_participant_feedback),
     "evidence.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
+    # The careers leader's desk. Staff keep the records of the learners they support and see their
+    # groups in the cohort grid; the careers leader imports from the school's system and reports.
+    "record.edit": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "destinations.manage": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "destinations.due": Rule(roles=STAFF_ROLES),
+    "cohort.view": Rule(roles=STAFF_ROLES),
+    "group.cards": Rule(roles=STAFF_ROLES, kind="group", relation=works_with_group),
+    "imports.manage": Rule(roles=frozenset({Role.ADMIN})),
+    "reports.view": Rule(roles=frozenset({Role.ADMIN})),
 }
 
 

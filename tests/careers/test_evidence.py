@@ -48,13 +48,6 @@ def _activity(dbs: Session, learner: User, kind: ActivityKind, on: date, attenda
     return activity
 
 
-def test_school_year_turns_on_the_first_of_september() -> None:
-    assert gatsby.school_year(date(2026, 8, 31)) == 2025
-    assert gatsby.school_year(date(2026, 9, 1)) == 2026
-    assert gatsby.school_year(date(2027, 1, 1)) == 2026
-    assert gatsby.school_year_label(2026) == "September 2026 to August 2027"
-
-
 def test_this_school_year_starts_on_1_september(dbs: Session, sam: User) -> None:
     last_year = _activity(dbs, sam, ActivityKind.EMPLOYER_TALK, date(2026, 8, 31))
     this_year = _activity(dbs, sam, ActivityKind.EMPLOYER_TALK, date(2026, 9, 1))

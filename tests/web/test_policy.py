@@ -8,16 +8,20 @@ from flask import Flask
 
 from portfolio.web import policy
 from tests.careers import policy_cases as careers_cases
+from tests.cohort import policy_cases as cohort_cases
 from tests.conftest import sign_in_as
 from tests.employers import policy_cases as employers_cases
 from tests.experiences import policy_cases as experiences_cases
 from tests.factories import Entries, World
 from tests.feedback import policy_cases as feedback_cases
 from tests.homes import policy_cases as homes_cases
+from tests.imports import policy_cases as imports_cases
 from tests.passport import policy_cases as passport_cases
 from tests.people import policy_cases as people_cases
 from tests.plans import policy_cases as plans_cases
 from tests.portability import policy_cases as portability_cases
+from tests.records import policy_cases as records_cases
+from tests.reports import policy_cases as reports_cases
 from tests.reviews import policy_cases as reviews_cases
 from tests.sharing import policy_cases as sharing_cases
 from tests.speech import policy_cases as speech_cases
@@ -36,7 +40,7 @@ PEOPLE_NAMES = ("Sam", "Patel", "Ruby", "Green", "Helen", "Carter", "Priya", "Sh
 # Each area keeps its own cases beside its tests; this list is the one place that gathers them.
 AREA_MODULES = [people_cases, homes_cases, speech_cases, experiences_cases, symbols_cases, passport_cases,
                 sharing_cases, portability_cases, plans_cases, reviews_cases, employers_cases, careers_cases,
-                feedback_cases]
+                feedback_cases, records_cases, imports_cases, cohort_cases, reports_cases]
 CASES = [case for module in AREA_MODULES for case in module.CASES]
 
 

@@ -1,0 +1,6 @@
+"""Routes for cohort."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("cohort", __name__)

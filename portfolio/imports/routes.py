@@ -1,0 +1,6 @@
+"""Routes for imports."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("imports", __name__)

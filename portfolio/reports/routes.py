@@ -1,0 +1,6 @@
+"""Routes for reports."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)

@@ -1,0 +1,4 @@
+"""The access matrix for imports."""
+from __future__ import annotations
+
+CASES: list = []

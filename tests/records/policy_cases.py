@@ -1,0 +1,4 @@
+"""The access matrix for records."""
+from __future__ import annotations
+
+CASES: list = []
