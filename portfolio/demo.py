@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portfolio.demo_desk import create_desk_demo
 from portfolio.models import (
     ActivityKind,
     ActivityParticipant,
@@ -122,9 +123,13 @@ def create_demo(session: Session, base_url: str, card_days: int = 365, *,
     leader = _adult(riverside, Role.ADMIN, "Helen Carter", "helen.carter@riverside.example")
     priya = _adult(riverside, Role.STAFF, "Priya Shah", "priya.shah@riverside.example")
     daniel = _adult(riverside, Role.STAFF, "Daniel Okafor", "daniel.okafor@riverside.example")
+    leah = _adult(riverside, Role.STAFF, "Leah Morgan", "leah.morgan@riverside.example")
+    birch = accounts.create_group(session, riverside, "Birch class")
+    ash = accounts.create_group(session, riverside, "Ash class")
     priya.staff_groups = [oak]
     daniel.staff_groups = [willow]
-    groups = {"Oak class": oak, "Willow class": willow}
+    leah.staff_groups = [birch, ash]
+    groups = {"Oak class": oak, "Willow class": willow, "Birch class": birch, "Ash class": ash}
     learners = {
         spec.name: _learner(session, riverside, groups[spec.group], spec, leader, base_url, card_days, rows)
         for spec in RIVERSIDE_LEARNERS
@@ -148,6 +153,7 @@ def create_demo(session: Session, base_url: str, card_days: int = 365, *,
     session.flush()
     _demo_experiences(session, learners, priya)
     _demo_careers(session, riverside, learners, leader)
+    create_desk_demo(session, riverside, groups, learners, leader, date.today())
     return rows
 
 

@@ -14,10 +14,10 @@ def test_demo_creates_people_and_lists_their_sign_ins(app: Flask, runner) -> Non
     assert accounts_file.stat().st_mode & 0o777 == 0o600  # it holds passwords
     rows = json.loads(accounts_file.read_text())
     roles = [r["role"] for r in rows if r["school"] == "Riverside School"]
-    assert roles.count("learner") == 6 and roles.count("staff") == 2
+    assert roles.count("learner") == 6 and roles.count("staff") == 3
     assert roles.count("admin") == 1 and roles.count("parent") == 2
     assert {r["school"] for r in rows} == {"Riverside School", "Hillview College"}
-    assert len(rows) == 15 and sum(r["school"] == "Hillview College" for r in rows) == 4
+    assert len(rows) == 16 and sum(r["school"] == "Hillview College" for r in rows) == 4
     for row in rows:
         if row["role"] == "learner":
             assert set(row) >= {"role", "school", "name", "login_url"}

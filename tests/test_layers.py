@@ -30,9 +30,10 @@ RANKS: dict[str, int] = {
     "portfolio.cohort": 13,
     "portfolio.reports": 14,
     "portfolio.homes": 15,
-    "portfolio.templating": 16, "portfolio.demo": 16,
-    "portfolio.cli": 17,
-    "portfolio": 18,
+    "portfolio.templating": 16, "portfolio.demo_desk": 16,
+    "portfolio.demo": 17,
+    "portfolio.cli": 18,
+    "portfolio": 19,
 }
 
 # Modules whose job is to stand between Flask and the services; they may read the request and the app.
