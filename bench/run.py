@@ -448,6 +448,16 @@ def portfolio_rows(repeats: int = PAGE_REPEATS) -> tuple[list[Row], QueryCounts]
     return [ratio_row(label, measured, baseline, PAGE_RATIO_TARGET), counts.row()], counts
 
 
+# ------------------------------------------------------- cohort grid and report
+
+def cohort_rows(repeats: int = PAGE_REPEATS) -> list[Row]:
+    """The cohort grid and school summary for 300 learners against one SQL read (see bench_cohort)."""
+    from bench import bench_cohort  # kept local, like the photo bench
+
+    timed, counts = bench_cohort.run(repeats)
+    return timed + counts
+
+
 # ---------------------------------------------------------------------- report
 
 def print_table(rows: list[Row]) -> None:
@@ -472,6 +482,7 @@ def main() -> int:
     rows += cached_audio_rows()
     page_rows, counts = portfolio_rows()
     rows += page_rows
+    rows += cohort_rows()
     print()
     print_table(rows)
     print()

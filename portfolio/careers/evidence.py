@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portfolio.careers.service import working_days
 from portfolio.experiences.service import headline
@@ -24,9 +24,10 @@ from portfolio.models import (
     Experience,
     ExperienceKind,
     ExperienceStatus,
+    LearnerRecord,
     User,
 )
-from portfolio.school_years import school_year
+from portfolio.school_years import school_year, year_group
 
 Audience = Literal["learner", "family", "staff"]
 DAYS_AIM = 10.0
@@ -52,6 +53,8 @@ TITLES: dict[int, str] = {
     8: "Careers guidance meetings",
 }
 SYMBOLS: dict[int, str] = {5: "employer", 6: "kind-placement", 7: "provider", 8: "guidance"}
+# The Provider Access Legislation: two provider encounters in each of these pairs of year groups.
+PAL_PAIRS: tuple[tuple[int, int], ...] = ((8, 9), (10, 11), (12, 13))
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,10 @@ class LearnerEvidence:
     providers_by_year: dict[int, int]
     gaps: list[str]
     days_aim: float = DAYS_AIM
+    # Provider encounters in Years 8-9, 10-11 and 12-13, by the year group (from the date of birth) on
+    # the day of each; empty, with ``year_group_now`` None, while the date of birth is not known.
+    providers_by_pair: dict[tuple[int, int], int] = field(default_factory=dict)
+    year_group_now: int | None = None
 
     def count(self, benchmark: int, this_year: bool = False) -> int:
         chosen = self.counts[benchmark]
@@ -148,43 +155,75 @@ def days_words(days: float) -> str:
 
 
 def _activity_items(session: Session, learner_ids: list[int], today: date) -> dict[int, list[Counted]]:
-    """Attended, not cancelled, started activities for many learners in one query."""
-    found = session.execute(
-        select(ActivityParticipant.learner_id, CareersActivity).join(ActivityParticipant)
+    """Attended, not cancelled, started activities for many learners: one query for who took part in
+    what, and one for the activities themselves, each built once however many took part."""
+    taken_part = session.execute(
+        select(ActivityParticipant.learner_id, ActivityParticipant.activity_id).join(CareersActivity)
         .where(ActivityParticipant.learner_id.in_(learner_ids),
                ActivityParticipant.attendance == Attendance.ATTENDED.value,
                CareersActivity.cancelled_at.is_(None), CareersActivity.starts_on <= today)
         .order_by(CareersActivity.starts_on, CareersActivity.id)
-    )
+    ).all()
+    activities = {a.id: a for a in session.scalars(
+        select(CareersActivity).where(CareersActivity.id.in_({activity_id for _, activity_id in taken_part})))}
+    counted = {a.id: (list(a.benchmarks or []), EvidenceItem("activity", a.id, a.starts_on, a.display_title,
+                                                             a.days or 0.0)) for a in activities.values()}
     items: dict[int, list[Counted]] = {i: [] for i in learner_ids}
-    for learner_id, a in found:
-        items[learner_id].append((list(a.benchmarks or []),
-                                  EvidenceItem("activity", a.id, a.starts_on, a.display_title, a.days or 0.0)))
+    for learner_id, activity_id in taken_part:
+        benchmarks, item = counted[activity_id]
+        items[learner_id].append((list(benchmarks), item))
     return items
+
+
+@dataclass(frozen=True)
+class _EntryFacts:
+    """The few columns of an entry that counting needs, read without building whole ORM objects
+    (a school's tens of thousands of entries would otherwise take seconds); ``headline`` reads it
+    like an entry, so the titles are the same words as everywhere else."""
+
+    kind: str
+    place: str
+
+    @property
+    def kind_enum(self) -> ExperienceKind:
+        return ExperienceKind(self.kind)
 
 
 def _entry_items(session: Session, learner_ids: list[int], today: date) -> dict[int, list[Counted]]:
-    """Sent entries not made from an activity, for many learners in one query (and one for tags)."""
-    found = session.scalars(
-        select(Experience)
+    """Sent entries not made from an activity, for many learners in one query."""
+    found = session.execute(
+        select(Experience.id, Experience.learner_id, Experience.kind, Experience.place, Experience.start_date,
+               Experience.end_date, Experience.created_at, Experience.status)
         .where(Experience.learner_id.in_(learner_ids), Experience.status != ExperienceStatus.DRAFT.value,
-               Experience.activity_id.is_(None))
-        .options(selectinload(Experience.tags))
-        .order_by(Experience.start_date, Experience.id)
-    )
+               Experience.activity_id.is_(None), Experience.kind.is_not(None))
+    )  # no ORDER BY: ``_count`` sorts each learner's items, and sorting a whole school's entries in SQL is slow
     items: dict[int, list[Counted]] = {i: [] for i in learner_ids}
-    for entry in found:
-        on = entry.start_date or entry.created_at.date()
-        if on > today or entry.kind is None:
+    titles: dict[tuple[str, str], str] = {}
+    benchmarks: dict[str, list[int]] = {}  # read only, so entries of one kind share one list
+    for entry_id, learner_id, kind, place, start_date, end_date, created_at, status in found:
+        on = start_date or created_at.date()
+        if on > today:
             continue
-        days = float(max(1, working_days(on, entry.end_date))) if entry.kind in ENTRY_DAY_KINDS else 0.0
-        item = EvidenceItem("entry", entry.id, on, headline(entry), days,
-                            shared=entry.status == ExperienceStatus.SHARED.value)
-        items[entry.learner_id].append(([b for b, kinds in ENTRY_BENCHMARKS.items() if entry.kind in kinds], item))
+        days = float(max(1, working_days(on, end_date))) if kind in ENTRY_DAY_KINDS else 0.0
+        if (kind, place) not in titles:  # reads kind_enum and place only
+            titles[kind, place] = headline(_EntryFacts(kind, place or ""))  # type: ignore[arg-type]
+        title = titles[kind, place]
+        item = EvidenceItem("entry", entry_id, on, title, days, shared=status == ExperienceStatus.SHARED.value)
+        if kind not in benchmarks:
+            benchmarks[kind] = [b for b, kinds in ENTRY_BENCHMARKS.items() if kind in kinds]
+        items[learner_id].append((benchmarks[kind], item))
     return items
 
 
-def _count(learner: User, found: list[Counted], today: date) -> LearnerEvidence:
+def _providers_by_pair(items: list[EvidenceItem], born: date | None) -> dict[tuple[int, int], int]:
+    """Provider encounters in each pair of year groups, by the learner's age-year on the day of each."""
+    if born is None:
+        return {}
+    years = [year_group(born, None, item.on) for item in items]
+    return {pair: sum(1 for y in years if y is not None and pair[0] <= y <= pair[1]) for pair in PAL_PAIRS}
+
+
+def _count(learner: User, found: list[Counted], today: date, born: date | None = None) -> LearnerEvidence:
     year = school_year(today)
     counts = {b: BenchmarkCount(b) for b in TITLES}
     for benchmarks, item in found:
@@ -201,6 +240,7 @@ def _count(learner: User, found: list[Counted], today: date) -> LearnerEvidence:
         learner_id=learner.id, first_name=learner.first_name, school_year=year, counts=counts,
         days_this_year=sum(i.days for i in counts[6].this_year), days_total=sum(i.days for i in counts[6].all),
         providers_by_year=dict(sorted(providers.items())), gaps=[],
+        providers_by_pair=_providers_by_pair(counts[7].all, born), year_group_now=year_group(born, None, today),
     )
     evidence.gaps = _gaps(evidence)
     return evidence
@@ -214,7 +254,10 @@ def learners_evidence(session: Session, learners: list[User], today: date) -> di
         return {}
     activities = _activity_items(session, ids, today)
     entries = _entry_items(session, ids, today)
-    return {learner.id: _count(learner, activities[learner.id] + entries[learner.id], today) for learner in learners}
+    born = {learner_id: day for learner_id, day in session.execute(
+        select(LearnerRecord.learner_id, LearnerRecord.date_of_birth).where(LearnerRecord.learner_id.in_(ids)))}
+    return {learner.id: _count(learner, activities[learner.id] + entries[learner.id], today, born.get(learner.id))
+            for learner in learners}
 
 
 def learner_evidence(session: Session, learner: User, today: date) -> LearnerEvidence:
@@ -223,8 +266,8 @@ def learner_evidence(session: Session, learner: User, today: date) -> LearnerEvi
 
 
 def _gaps(evidence: LearnerEvidence) -> list[str]:
-    """The thresholds, named in words. The learner's year group is not recorded, so the Provider
-    Access check looks at this school year and the one before (two encounters every two years)."""
+    """The thresholds, named in words; the Provider Access check goes by year group when the
+    learner's date of birth is known (see :func:`_provider_gaps`)."""
     gaps = []
     if not evidence.count(5, this_year=True):
         gaps.append("No employer encounter this school year")
@@ -233,9 +276,18 @@ def _gaps(evidence: LearnerEvidence) -> list[str]:
     if evidence.days_total < evidence.days_aim:
         gaps.append(f"{days_words(evidence.days_total).capitalize()} of work experience so far, "
                     "short of the aim of about 10")
-    two_years = sum(evidence.providers_by_year.get(y, 0) for y in (evidence.school_year - 1, evidence.school_year))
-    if two_years < 2:
-        gaps.append("Fewer than two provider encounters in this school year and the last")
+    gaps.extend(_provider_gaps(evidence))
     if not evidence.count(8):
         gaps.append("No personal guidance meeting yet")
     return gaps
+
+
+def _provider_gaps(evidence: LearnerEvidence) -> list[str]:
+    """With a date of birth, each pair of year groups that has ended, or is in its last year, with
+    fewer than two provider encounters; without one, this school year and the last."""
+    now = evidence.year_group_now
+    if now is None or not evidence.providers_by_pair:
+        two_years = sum(evidence.providers_by_year.get(y, 0) for y in (evidence.school_year - 1, evidence.school_year))
+        return ["Fewer than two provider encounters in this school year and the last"] if two_years < 2 else []
+    return [f"Fewer than two provider encounters in Years {low} and {high}"
+            for (low, high), number in evidence.providers_by_pair.items() if now >= high and number < 2]

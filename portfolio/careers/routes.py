@@ -14,6 +14,7 @@ from portfolio.careers import service as careers
 from portfolio.errors import KindError
 from portfolio.models import ActivityKind, ActivityParticipant, Attendance, CareersActivity, Role, User
 from portfolio.plans.service import YEAR_GROUPS
+from portfolio.school_years import school_year_label
 from portfolio.web import hx, policy
 from portfolio.web.forms import form_id, form_ids
 
@@ -159,7 +160,7 @@ def cancel(activity: CareersActivity):
 def evidence(learner: User):
     found = gatsby.learner_evidence(db.session(), learner, date.today())
     return render_template("careers/evidence.html", learner=learner, evidence=found, audience=_audience(),
-                           big=_is_learner(), year_label=gatsby.school_year_label)
+                           big=_is_learner(), year_label=school_year_label)
 
 
 @bp.get("/learners/<int:learner_id>/evidence/<int:benchmark>")
@@ -170,4 +171,4 @@ def evidence_detail(learner: User, benchmark: int):
     found = gatsby.learner_evidence(db.session(), learner, date.today())
     return render_template("careers/evidence_detail.html", learner=learner, evidence=found,
                            count=found.counts[benchmark], audience=_audience(), big=_is_learner(),
-                           year_label=gatsby.school_year_label)
+                           year_label=school_year_label)

@@ -1,6 +1,8 @@
 """The transition plan pages: everyone who may see the learner reads it; their staff write it."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from portfolio import db
@@ -8,6 +10,7 @@ from portfolio.experiences import service as experiences
 from portfolio.models import OptionKind, PfaArea, StepStatus, TransitionPlan, User
 from portfolio.plans import service as transition_plan
 from portfolio.plans.service import PlanError
+from portfolio.school_years import year_group
 from portfolio.web import policy
 from portfolio.web.forms import form_ids
 
@@ -19,6 +22,8 @@ def _page(learner: User, chosen: TransitionPlan | None = None, error: str | None
     plans = transition_plan.plans_for(dbs, learner)
     if chosen is None and plans:
         wanted = request.args.get("year", type=int)
+        if wanted is None and learner.record is not None:  # open on the year the learner is in now
+            wanted = year_group(learner.record.date_of_birth, learner.record.year_override, date.today())
         chosen = next((p for p in plans if p.year_group == wanted), plans[-1])
     return render_template(
         "plans/plan.html", learner=learner, plans=plans, plan=chosen, error=error,

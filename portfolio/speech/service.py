@@ -62,7 +62,7 @@ _URL_CACHE_SIZE = 4096
 
 _SOURCE_WORDS: dict[tuple[str, str], frozenset[str]] = {}
 # The demo's people are made up, but a real learner may share a name with one of them.
-_NOT_INTERFACE_SOURCE = frozenset({"demo.py"})
+_NOT_INTERFACE_SOURCE = frozenset({"demo.py", "demo_desk.py"})
 
 
 def _words_in_source(template_folder: str, package_folder: str, environment: Environment) -> frozenset[str]:

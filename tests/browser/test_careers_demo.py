@@ -15,7 +15,7 @@ from .conftest import LiveServer, SessionCookies, check_accessible
 def _ids(live_server: LiveServer) -> dict[str, int]:
     with live_server.app.app_context():
         session = db.session()
-        sam = session.query(User).filter_by(display_name="Sam Patel").one()
+        sam = session.query(User).filter_by(display_name="Sam Patel").order_by(User.id).first()
         green = session.query(Employer).filter_by(name="Green Fingers Garden Centre").one()
         past = (session.query(CareersActivity).filter_by(employer_id=green.id)
                 .order_by(CareersActivity.starts_on).first())
