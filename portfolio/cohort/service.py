@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -160,16 +160,29 @@ def _packs(session: Session, learner_ids: list[int]) -> dict[int, list[ReviewPac
 
 
 def _last_entries(session: Session, learner_ids: list[int], as_of: date) -> dict[int, date]:
-    """The day of each learner's latest sent entry (its own date, or the day it was made)."""
-    day = func.coalesce(Experience.start_date, func.date(Experience.created_at))
-    rows = session.execute(
-        select(Experience.learner_id, func.max(day))
-        .where(Experience.learner_id.in_(learner_ids), Experience.status != ExperienceStatus.DRAFT.value,
-               day <= as_of.isoformat())
+    """The day of each learner's latest sent entry (its own date, or the day it was made).
+
+    Two plain MAX queries rather than one over a date expression, because SQLite and PostgreSQL
+    turn timestamps into dates differently; the two answers are combined here.
+    """
+    sent = (Experience.learner_id.in_(learner_ids), Experience.status != ExperienceStatus.DRAFT.value)
+    dated = session.execute(
+        select(Experience.learner_id, func.max(Experience.start_date))
+        .where(*sent, Experience.start_date.is_not(None), Experience.start_date <= as_of)
         .group_by(Experience.learner_id)
     )
-    return {learner_id: (v if isinstance(v, date) else date.fromisoformat(str(v)[:10]))
-            for learner_id, v in rows if v is not None}
+    undated = session.execute(
+        select(Experience.learner_id, func.max(Experience.created_at))
+        .where(*sent, Experience.start_date.is_(None),
+               Experience.created_at < datetime.combine(as_of + timedelta(days=1), time.min))
+        .group_by(Experience.learner_id)
+    )
+    latest: dict[int, date] = {}
+    for learner_id, value in [*dated, *undated]:
+        if value is not None:
+            day = value.date() if isinstance(value, datetime) else value
+            latest[learner_id] = max(latest.get(learner_id, day), day)
+    return latest
 
 
 def review_state(record: LearnerRecord | None, packs: list[ReviewPack], today: date) -> ReviewState:

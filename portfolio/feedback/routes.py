@@ -13,7 +13,6 @@ from typing import Any
 import segno
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     render_template,
@@ -54,12 +53,7 @@ bp.add_app_template_global(feedback_service.active_link, "feedback_active_link")
 bp.add_app_template_global(feedback_service.employer_name, "feedback_employer_name")
 
 
-@bp.after_request
-def _private_headers(response: Response) -> Response:
-    """The form carries a secret in its address: keep it out of caches, search engines and referrers."""
-    if request.endpoint in PUBLIC_VIEWS:
-        return secret_pages.keep_private(response)
-    return response
+secret_pages.keep_pages_private(bp, PUBLIC_VIEWS)
 
 
 def _form_limit() -> str:

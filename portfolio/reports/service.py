@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import distinct, func, select
@@ -138,8 +138,8 @@ def _feedback(session: Session, school_id: int, start: date, end: date) -> int:
     return session.scalar(
         select(func.count(EmployerFeedback.id))
         .where(EmployerFeedback.school_id == school_id, EmployerFeedback.submitted_at.is_not(None),
-               func.date(EmployerFeedback.submitted_at) >= start.isoformat(),
-               func.date(EmployerFeedback.submitted_at) <= end.isoformat())
+               EmployerFeedback.submitted_at >= datetime.combine(start, time.min),
+               EmployerFeedback.submitted_at < datetime.combine(end + timedelta(days=1), time.min))
     ) or 0
 
 

@@ -14,7 +14,6 @@ from typing import Any
 import segno
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -48,12 +47,7 @@ PUBLIC_VIEWS = frozenset({"sharing.shared_page", "sharing.photo", "sharing.voice
                           "sharing.school_symbol", "sharing.feedback"})
 
 
-@bp.after_request
-def _share_headers(response: Response) -> Response:
-    """Share pages carry a secret in the address: keep them out of caches, search engines and referrers."""
-    if request.endpoint in PUBLIC_VIEWS:
-        return secret_pages.keep_private(response)
-    return response
+secret_pages.keep_pages_private(bp, PUBLIC_VIEWS)
 
 
 def _user_agent() -> str:

@@ -2,7 +2,7 @@
 keep a page with a secret in its address out of caches, search engines and referrers."""
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from portfolio.secret_links import LinkState
 
@@ -28,3 +28,12 @@ def keep_private(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def keep_pages_private(blueprint: Blueprint, endpoints: frozenset[str]) -> None:
+    """Every answer from these endpoints (pages with a secret in their address) stays out of caches,
+    search engines and referrers."""
+
+    @blueprint.after_request
+    def _keep_private(response: Response) -> Response:
+        return keep_private(response) if request.endpoint in endpoints else response
