@@ -227,18 +227,7 @@ def _word_label(key: str | None) -> str:
 def _experience(archive: _Archive, entry: Experience, number: int,
                 own_map: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """One entry as JSON and as what the offline page shows, copying its photos and voice."""
-    photos_json, photos_page = [], []
-    for index, photo in enumerate(sorted(entry.photos, key=lambda p: (p.position, p.id)), start=1):
-        base = f"media/photos/{entry.uid}/{index}"
-        display = archive.media(f"{base}.jpg", photo.display.key)
-        thumb = archive.media(f"{base}-thumb.jpg", photo.thumb.key) if display else None
-        if display is None or thumb is None:
-            continue
-        photos_json.append({
-            "display": {**display, "width": photo.width, "height": photo.height},
-            "thumb": {**thumb, "width": photo.thumb_width, "height": photo.thumb_height},
-        })
-        photos_page.append({"src": display["path"], "width": photo.width, "height": photo.height})
+    photos_json, photos_page = _entry_photos(archive, entry)
     voice = None
     if entry.voice is not None:
         copied = archive.media(f"media/voice/{entry.uid}.m4a", entry.voice.key)
@@ -253,7 +242,31 @@ def _experience(archive: _Archive, entry: Experience, number: int,
         for comment in entry.comments
         if comment.text
     ]
-    data = {
+    data = {**_entry_fields(archive, entry), "photos": photos_json, "voice": voice, "comments": comments}
+    page = {**_entry_page(archive, entry, number, own_map), "photos": photos_page,
+            "voice": voice["path"] if voice else None, "comments": [comment["text"] for comment in comments]}
+    return data, page
+
+
+def _entry_photos(archive: _Archive, entry: Experience) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The entry's photos copied into the zip: as JSON, and as the offline page shows them."""
+    photos_json, photos_page = [], []
+    for index, photo in enumerate(sorted(entry.photos, key=lambda p: (p.position, p.id)), start=1):
+        base = f"media/photos/{entry.uid}/{index}"
+        display = archive.media(f"{base}.jpg", photo.display.key)
+        thumb = archive.media(f"{base}-thumb.jpg", photo.thumb.key) if display else None
+        if display is None or thumb is None:
+            continue
+        photos_json.append({
+            "display": {**display, "width": photo.width, "height": photo.height},
+            "thumb": {**thumb, "width": photo.thumb_width, "height": photo.thumb_height},
+        })
+        photos_page.append({"src": display["path"], "width": photo.width, "height": photo.height})
+    return photos_json, photos_page
+
+
+def _entry_fields(archive: _Archive, entry: Experience) -> dict[str, Any]:
+    return {
         "uid": entry.uid,
         "kind": entry.kind,
         "place": entry.place,
@@ -271,31 +284,28 @@ def _experience(archive: _Archive, entry: Experience, number: int,
         "created_at": _iso(entry.created_at),
         "submitted_at": _iso(entry.submitted_at),
         "shared_at": _iso(entry.shared_at),
-        "photos": photos_json,
-        "voice": voice,
-        "comments": comments,
     }
+
+
+def _entry_page(archive: _Archive, entry: Experience, number: int, own_map: dict[str, str]) -> dict[str, Any]:
+    """What the offline page shows of an entry, with every symbol copied into the zip."""
     words = vocabulary.symbolise(entry.caption, own_symbols=own_map, overrides=entry.caption_symbols or {})
     help_level = entry.help_level_enum
-    page = {
+    return {
         "anchor": f"entry-{number}",
         "headline": experiences.headline(entry),
         "kind_symbol": archive.symbol(entry.kind_enum.symbol if entry.kind_enum else "portfolio"),
         "when": experiences.when_text(entry),
-        "photos": photos_page,
         "did": _words(archive, entry.tag_values(TagScheme.DID)),
         "skills": _words(archive, entry.tag_values(TagScheme.SKILL)),
         "feeling": {"label": _word_label(entry.feeling), "symbol": archive.symbol(entry.feeling)} if entry.feeling else None,
         "would_like": ({"label": entry.would_like_enum.label, "symbol": archive.symbol(entry.would_like_enum.symbol)}
                        if entry.would_like_enum else None),
         "caption": [{"text": word.text, "symbol": archive.symbol_ref(word.symbol)} for word in words],
-        "voice": voice["path"] if voice else None,
         "help": {"label": help_level.label, "symbol": archive.symbol(help_level.symbol)} if help_level else None,
         "status": {"label": entry.status_enum.label, "symbol": archive.symbol(entry.status_enum.symbol)},
-        "comments": [comment["text"] for comment in comments],
         "learner_name": entry.learner.first_name,
     }
-    return data, page
 
 
 def _statement_json(archive: _Archive, statement: PassportStatement) -> dict[str, Any]:

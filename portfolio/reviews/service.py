@@ -119,31 +119,34 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _done_item(entry: Experience, pack: ReviewPack) -> dict[str, Any]:
+    """One entry as the pack shows it under "What I did"."""
+    feeling = vocabulary.word(entry.feeling) if entry.feeling else None
+    photo = entry.photos[0] if entry.photos else None
+    return {
+        "id": entry.id,
+        "headline": experiences.headline(entry),
+        "when": experiences.when_text(entry),
+        "kind_symbol": entry.kind_enum.symbol if entry.kind_enum else "portfolio",
+        "feeling": {"key": feeling.key, "label": feeling.label} if feeling else None,
+        "did": [{"key": w.key, "label": w.label} for w in
+                (vocabulary.word(k) for k in entry.tag_values(TagScheme.DID)) if w],
+        "caption": entry.caption,
+        "photo": {"media": photo.thumb_id, "width": photo.thumb_width, "height": photo.thumb_height}
+        if photo else None,
+        "voice": entry.voice_id,
+        "help": entry.help_level_enum.label if entry.help_level_enum else "",
+        "left_out": entry.id in (pack.left_out or []),
+    }
+
+
 def build(dbs: Session, pack: ReviewPack) -> dict[str, Any]:
     """The whole document as plain data: what a final pack stores, and what pages and PDFs draw."""
     if pack.is_final and pack.snapshot is not None:
         return pack.snapshot
     learner = pack.learner
     entries = _entries(dbs, pack)
-    done = []
-    for entry in entries:
-        feeling = vocabulary.word(entry.feeling) if entry.feeling else None
-        photo = entry.photos[0] if entry.photos else None
-        done.append({
-            "id": entry.id,
-            "headline": experiences.headline(entry),
-            "when": experiences.when_text(entry),
-            "kind_symbol": entry.kind_enum.symbol if entry.kind_enum else "portfolio",
-            "feeling": {"key": feeling.key, "label": feeling.label} if feeling else None,
-            "did": [{"key": w.key, "label": w.label} for w in
-                    (vocabulary.word(k) for k in entry.tag_values(TagScheme.DID)) if w],
-            "caption": entry.caption,
-            "photo": {"media": photo.thumb_id, "width": photo.thumb_width, "height": photo.thumb_height}
-            if photo else None,
-            "voice": entry.voice_id,
-            "help": entry.help_level_enum.label if entry.help_level_enum else "",
-            "left_out": entry.id in (pack.left_out or []),
-        })
+    done = [_done_item(entry, pack) for entry in entries]
     kept = [item for item in done if not item["left_out"]]
     liked = [{"text": f"I liked: {item['headline']}", "symbol": item["feeling"]["key"]}
              for item in kept if item["feeling"] and item["feeling"]["key"] in LIKED]
