@@ -171,27 +171,38 @@ def write_export(
             "experiences": entry_json,
             "passport": statement_json,
         }
-        page = templates.get_template(OFFLINE_TEMPLATE).render(
-            learner=learner,
-            learner_symbol=archive.symbol(learner.picture_symbol or "learner"),
-            entries=entry_pages,
-            passport=passport_pages,
-            icons={name: archive.symbol(name) for name in ("portfolio", "calendar", "comment", "family", "play",
-                                                            "info", "step-did", "step-skills", "step-words")},
-            school_name=learner.school.name,
-            exported_on=exported_at.strftime("%-d %B %Y"),
-            attribution=attribution,
-            html_classes=_display_classes(learner),
-        )
+        page = _offline_page(templates, archive, learner, entry_pages, passport_pages, exported_at, attribution)
         archive_zip.writestr(_info(INDEX_NAME, zipfile.ZIP_DEFLATED), page)
         archive_zip.writestr(_info(STYLE_NAME, zipfile.ZIP_DEFLATED),
                              templates.get_template(OFFLINE_STYLE).render())
-        for name in sorted(archive.symbols):
-            archive_zip.write(symbol_dir / f"{name}.svg", arcname=f"symbols/{name}.svg")
-        for path, own_symbol in sorted(archive.school_symbols.items()):
-            archive_zip.writestr(_info(path, zipfile.ZIP_STORED), store.read(own_symbol.image.key))
+        _write_symbols(archive_zip, archive, store, symbol_dir)
         archive_zip.writestr(_info(JSON_NAME, zipfile.ZIP_DEFLATED),
                              json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _offline_page(templates: Environment, archive: _Archive, learner: User, entry_pages: list[dict[str, Any]],
+                  passport_pages: Any, exported_at: datetime, attribution: str) -> str:
+    """``index.html``: the portfolio anyone can open with no server, its symbols beside it in the zip."""
+    return templates.get_template(OFFLINE_TEMPLATE).render(
+        learner=learner,
+        learner_symbol=archive.symbol(learner.picture_symbol or "learner"),
+        entries=entry_pages,
+        passport=passport_pages,
+        icons={name: archive.symbol(name) for name in ("portfolio", "calendar", "comment", "family", "play",
+                                                        "info", "step-did", "step-skills", "step-words")},
+        school_name=learner.school.name,
+        exported_on=exported_at.strftime("%-d %B %Y"),
+        attribution=attribution,
+        html_classes=_display_classes(learner),
+    )
+
+
+def _write_symbols(archive_zip: zipfile.ZipFile, archive: _Archive, store: MediaStore, symbol_dir: Path) -> None:
+    """Every symbol the page and the JSON used: library SVGs, and the school's own pictures from the store."""
+    for name in sorted(archive.symbols):
+        archive_zip.write(symbol_dir / f"{name}.svg", arcname=f"symbols/{name}.svg")
+    for path, own_symbol in sorted(archive.school_symbols.items()):
+        archive_zip.writestr(_info(path, zipfile.ZIP_STORED), store.read(own_symbol.image.key))
 
 
 def _display_classes(learner: User) -> str:

@@ -18,7 +18,7 @@ import stat
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any, TypeVar
@@ -590,6 +590,23 @@ def _known_word(key: str | None, category: str | None = None) -> str | None:
     return found.key
 
 
+def _known_tags(tags: Iterable[tuple[str, str]]) -> list[ExperienceTag]:
+    """The entry's symbols this install knows, in order, once each; any other is left out quietly
+    (a symbol this install does not have yet), and the rest of the entry still comes."""
+    schemes = _enum_values(TagScheme)
+    positions: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
+    known = []
+    for scheme, value in tags:
+        if scheme not in schemes or vocabulary.word(value) is None or (scheme, value) in seen:
+            continue
+        seen.add((scheme, value))
+        position = positions.get(scheme, 0)
+        positions[scheme] = position + 1
+        known.append(ExperienceTag(scheme=scheme, value=value, position=position))
+    return known
+
+
 def _new_experience(importer: _Importer, learner: User, data: ExperienceData) -> Experience:
     school_id = importer.school.id
     caption_symbols = {}
@@ -620,16 +637,7 @@ def _new_experience(importer: _Importer, learner: User, data: ExperienceData) ->
     )
     if data.created_at is not None:
         entry.created_at = data.created_at
-    schemes = _enum_values(TagScheme)
-    positions: dict[str, int] = {}
-    seen: set[tuple[str, str]] = set()
-    for scheme, value in data.tags:
-        if scheme not in schemes or vocabulary.word(value) is None or (scheme, value) in seen:
-            continue  # a symbol this install does not know yet; the rest of the entry still comes
-        seen.add((scheme, value))
-        position = positions.get(scheme, 0)
-        positions[scheme] = position + 1
-        entry.tags.append(ExperienceTag(scheme=scheme, value=value, position=position))
+    entry.tags.extend(_known_tags(data.tags))
     importer.dbs.add(entry)
     importer.dbs.flush()
     for ref in data.photos:

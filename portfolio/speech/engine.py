@@ -487,23 +487,28 @@ class SpeechService:
                     f"espeak cannot reliably switch to {voice_id!r} at rate {self._rate}"
                 )
             configure = applied is None
-            warm_up_wav = _new_scratch_wav()
-            try:
-                # espeak now and then drops one utterance while the engine is still settling
-                # (seen in the tests, which restart the service many times in one process);
-                # one lost phrase must not switch speech off for the life of the process.
-                for _attempt in range(_WARM_UP_ATTEMPTS):
-                    deadline = time.monotonic() + _WARM_UP_TIMEOUT
-                    if self._speak_to_wav(_WARM_UP_TEXT, warm_up_wav, deadline, voice_id if configure else None):
-                        break
-                    warm_up_wav.unlink(missing_ok=True)
-                else:
-                    raise RuntimeError("the warm-up phrase produced no audio (is espeak-ng installed?)")
-            finally:
-                warm_up_wav.unlink(missing_ok=True)
+            self._warm_up(voice_id if configure else None)
             if configure:
                 _ENGINE_SETTINGS[engine] = (voice_id, self._rate)
         self._voice_id = voice_id
+
+    def _warm_up(self, voice_id: str | None) -> None:
+        """Prove synthesis works with a short phrase (``voice_id`` set: choosing that voice first).
+
+        espeak now and then drops one utterance while the engine is still settling (seen in the
+        tests, which restart the service many times in one process); one lost phrase must not
+        switch speech off for the life of the process. Called with ``_ENGINE_LOCK`` held.
+        """
+        warm_up_wav = _new_scratch_wav()
+        try:
+            for _attempt in range(_WARM_UP_ATTEMPTS):
+                deadline = time.monotonic() + _WARM_UP_TIMEOUT
+                if self._speak_to_wav(_WARM_UP_TEXT, warm_up_wav, deadline, voice_id):
+                    return
+                warm_up_wav.unlink(missing_ok=True)
+            raise RuntimeError("the warm-up phrase produced no audio (is espeak-ng installed?)")
+        finally:
+            warm_up_wav.unlink(missing_ok=True)
 
     def _serve_jobs(self) -> None:
         """Process queued jobs one at a time until the shutdown sentinel arrives."""
