@@ -1187,3 +1187,27 @@ class Destination(Base):
     @property
     def category_enum(self) -> DestinationCategory | None:
         return DestinationCategory(self.category) if self.category else None
+
+
+class AuditEvent(Base):
+    """One change to a learner's data, or one read the school would want to know about.
+
+    Kept apart from the data it describes: no foreign keys, so erasing a learner or an entry leaves the
+    event standing as a tombstone. It holds ids, kinds and field names only, never the words or pictures
+    themselves, so the trail holds no personal data once the learner is gone. ``digest`` chains each event
+    to the one before it in the same school, so an event changed or removed afterwards shows as a break.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    school_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_role: Mapped[str] = mapped_column(String(20), default="")  # "system" for commands and jobs
+    learner_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(40))  # created, changed, removed, exported, imported, viewed, erased
+    record_kind: Mapped[str] = mapped_column(String(60))  # the table name, e.g. "experiences"
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(String(500), default="")  # field names or a short reason; no personal text
+    digest: Mapped[str] = mapped_column(String(64), default="")
