@@ -14,10 +14,19 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 setup: $(VENV)/.installed
 
-# Chromium drives the browser tests; espeak-ng is the speech engine. Debian packages, so root installs them.
+# Chromium drives the browser tests; espeak-ng is the speech engine; redis-server backs the shared
+# sign-in limits test; java runs the Nu HTML Checker; npm fetches it. Debian packages, so root installs them.
 system-deps:
-	@if command -v chromium >/dev/null && command -v espeak-ng >/dev/null && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
-	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium espeak-ng fonts-dejavu-core; fi
+	@if command -v chromium >/dev/null && command -v espeak-ng >/dev/null && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	  && command -v redis-server >/dev/null && command -v java >/dev/null && command -v npm >/dev/null; then :; \
+	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium espeak-ng fonts-dejavu-core \
+	  redis-server $$(command -v java >/dev/null || echo default-jre-headless) $$(command -v npm >/dev/null || echo npm); fi
+
+# The Nu HTML Checker (tests/browser/test_valid_html.py), pinned, kept out of git in .tools/.
+VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU):
+	mkdir -p .tools
+	npm install --prefix .tools --no-audit --no-fund --ignore-scripts vnu-jar@26.9.27
 
 run: setup
 	-@command -v espeak-ng >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng) \
@@ -25,7 +34,7 @@ run: setup
 	$(FLASK) demo --if-empty --base-url http://localhost:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup system-deps
+test: setup system-deps $(VNU)
 	$(PY) -m pytest
 
 bench: setup system-deps

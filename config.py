@@ -41,12 +41,19 @@ class Config:
     # (a picture still loading) would otherwise overwrite what a form has just stored.
     SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    # How many reverse proxies stand in front of the app. Only then are their X-Forwarded-Proto and
+    # X-Forwarded-For believed (anyone can send those headers); HTTPS requests then get Secure
+    # cookies and HSTS (portfolio/web/https.py). 0 ignores the headers.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a tablet all morning must still submit
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     MAX_PHOTO_BYTES = 20 * 1024 * 1024
     MAX_VOICE_SECONDS = 60
     PORTABLE_MAX_UPLOAD_BYTES = _env_int("PORTABLE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)  # a portfolio zip
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT")  # default: the instance folder's media/ directory
+    # A leaver's portfolio is erased this many years after their leaving date, unless they or their family
+    # consented to keeping in touch (see portfolio/erasure/retention.py); `flask retention --apply` does it.
+    RETENTION_YEARS_AFTER_LEAVING = _env_int("RETENTION_YEARS_AFTER_LEAVING", 6)
     SPEECH_ENABLED = os.environ.get("SPEECH_ENABLED", "1") == "1"
     SPEECH_RATE = _env_int("SPEECH_RATE", 160)
     # Tapping words to hear them: generous for a learner tapping round a page, but it bounds

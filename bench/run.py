@@ -1,12 +1,15 @@
 """The product's performance targets, each measured against a baseline in the same run.
 
 Raw milliseconds depend on the machine and on whatever else it is doing, so every
-figure here is set beside the least work the same job could take on this machine
-at this moment: Pillow alone for photo ingest, the ``espeak-ng`` command line for
-speech, a trivial route for cached audio, and bare Flask sending identical bytes
-for the portfolio page. Measured and baseline actions are timed turn about, so a
-busy moment slows both alike, and medians keep one slow outlier from deciding a
-row. The comparison, not the raw number, is what each target is judged on.
+figure here is set beside another measured at the same moment on the same machine:
+Pillow alone for photo ingest, the ``espeak-ng`` command line for speech, a static
+file of the same size for cached speech, a bare Flask app for start-up, a learner
+with 10 entries for one with 2,000, and an empty signed-in answer for the learner
+home under gunicorn. Measured and baseline actions are timed turn about (at least
+15 times each), so a busy moment slows both alike, and medians keep one slow outlier
+from deciding a row. The comparison, not the raw number, is what each target is
+judged on. Two rows are counts rather than times: the bytes Chromium transfers for
+the learner home's HTML, CSS and JavaScript, and the requests a return visit sends.
 
 The portfolio page is also checked for a fixed number of SQL queries whatever
 the number of entries, because a relationship that lazy-loads per card is the
@@ -24,60 +27,59 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import re  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from datetime import date, timedelta  # noqa: E402
-from typing import Any  # noqa: E402
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
-from flask import Flask, Response  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
 
-from config import Config  # noqa: E402
+from config import Config
 from portfolio import (
-    create_app,  # noqa: E402
+    create_app,
     db,
     migrate,
 )
 from portfolio.experiences import service as experiences
-from portfolio.media.photos import ingest_photo  # noqa: E402
-from portfolio.media.storage import media_store  # noqa: E402
-from portfolio.models import ExperienceKind, ExperienceStatus, Role, User  # noqa: E402
+from portfolio.media.photos import ingest_photo
+from portfolio.media.storage import media_store
+from portfolio.models import ExperienceKind, ExperienceStatus, Role, User
 from portfolio.people import sessions as auth_session
 from portfolio.speech import service as speech_service
-from portfolio.speech.engine import SpeechService  # noqa: E402
-from tests.factories import make_adult, make_experience, make_group, make_learner, make_school  # noqa: E402
+from portfolio.speech.engine import SpeechService
+from tests.factories import make_adult, make_experience, make_group, make_learner, make_school
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 SMALL_PHOTO = FIXTURES / "photo_small.png"
 
-#: Repeats per benchmark: enough for a stable median, few enough that the whole
-#: run stays well inside two minutes on a two-core machine.
-PHOTO_REPEATS = 7
-SPEECH_REPEATS = 9
-AUDIO_FETCH_REPEATS = 25
-PAGE_REPEATS = 9
+#: Repeats per benchmark: at least 15 each for a stable median.
+PHOTO_REPEATS = 15
+SPEECH_REPEATS = 15
+AUDIO_FETCH_REPEATS = 31
+PAGE_REPEATS = 15
 
 #: The issue's sizes for the portfolio page: a typical learner and the busiest one.
 TYPICAL_ENTRIES = 10
-BUSIEST_ENTRIES = 500
+BUSIEST_ENTRIES = 2000
 #: Entries that get a real photo. Each needs its own ingest because media keys are
 #: unique; twenty is enough to exercise the photo path on the page.
 MAX_PHOTO_ENTRIES = 20
 
 #: Targets from the issue.
-PHOTO_RATIO_TARGET = 1.5
-SPEECH_MARGIN_TARGET_S = 0.150
-AUDIO_FETCH_TARGET_S = 0.005
-PAGE_RATIO_TARGET = 2.0
+PHOTO_RATIO_TARGET = 1.1
+SPEECH_RATIO_TARGET = 2.0
+AUDIO_FETCH_RATIO_TARGET = 1.5
+PAGE_RATIO_TARGET = 1.5
 
 _FIRST_DAY = date(2025, 1, 6)
 _PLACEHOLDERS = re.compile(r"\(\?(?:, \?)*\)")
@@ -100,20 +102,6 @@ def ratio_row(label: str, measured_s: float, baseline_s: float, limit: float) ->
     ratio = measured_s / baseline_s
     return Row(label, _ms(measured_s), _ms(baseline_s), f"{ratio:.2f}x", f"<= {limit:g}x",
                _verdict(ratio <= limit))
-
-
-def margin_row(label: str, measured_s: float, baseline_s: float, margin_s: float) -> Row:
-    """A row judged on measured - baseline, for targets stated as "at most N ms more"."""
-    difference = measured_s - baseline_s
-    return Row(label, _ms(measured_s), _ms(baseline_s), f"{difference * 1000:+.1f} ms",
-               f"<= +{margin_s * 1000:g} ms", _verdict(difference <= margin_s))
-
-
-def ceiling_row(label: str, measured_s: float, baseline_s: float, limit_s: float) -> Row:
-    """A row judged on the measured time alone; the baseline shows what the framework costs."""
-    difference = measured_s - baseline_s
-    return Row(label, _ms(measured_s), _ms(baseline_s), f"{difference * 1000:+.2f} ms",
-               f"< {limit_s * 1000:g} ms", _verdict(measured_s < limit_s))
 
 
 def skipped_row(label: str, reason: str) -> Row:
@@ -152,7 +140,7 @@ def interleaved_medians(first: Callable[[int], object], second: Callable[[int], 
 
 def photo_rows(repeats: int = PHOTO_REPEATS) -> list[Row]:
     """Photo ingest of the 12 MP fixture against Pillow's floor (measured in bench_photos)."""
-    from bench import bench_photos  # noqa: PLC0415 - kept local so a broken photo bench only loses its row
+    from bench import bench_photos
 
     return [ratio_row(label, measured, baseline, PHOTO_RATIO_TARGET)
             for label, measured, baseline in bench_photos.run(repeats)]
@@ -214,7 +202,7 @@ def speech_rows(repeats: int = SPEECH_REPEATS) -> list[Row]:
             assert service.synth_count - before == repeats, "every timed synthesis must reach the engine"
     finally:
         service.shutdown()
-    return [margin_row(label, measured, baseline, SPEECH_MARGIN_TARGET_S)]
+    return [ratio_row(label, measured, baseline, SPEECH_RATIO_TARGET)]
 
 
 # ----------------------------------------------------------------- app set-up
@@ -296,8 +284,12 @@ def fetch(client: FlaskClient, path: str, mimetype: str) -> bytes:
 # ---------------------------------------------------------- cached audio fetch
 
 def cached_audio_rows(repeats: int = AUDIO_FETCH_REPEATS) -> list[Row]:
-    """Serving an already-synthesised private caption through the app, against ``/health``."""
-    label = "cached private audio GET vs /health"
+    """A cached private caption through ``/speech/private/`` against a static file of the same size.
+
+    Both go through the same app and test client, so the difference is what a read-aloud request
+    costs on top of sending a file: the signed token, the sign-in check and the cache lookup.
+    """
+    label = "cached private speech GET vs static file of the same size"
     if shutil.which("espeak-ng") is None:
         return [skipped_row(label, "espeak-ng missing")]
     with tempfile.TemporaryDirectory() as folder:
@@ -309,19 +301,31 @@ def cached_audio_rows(repeats: int = AUDIO_FETCH_REPEATS) -> list[Row]:
             client = signed_in_client(app, add_learner(app))
             with app.test_request_context():
                 url = speech_service.audio_url(caption(0), private=True)
-            fetch(client, url, "audio/mpeg")  # synthesises once; every later GET is a cache hit
+            audio = fetch(client, url, "audio/mpeg")  # synthesises once; every later GET is a cache hit
+            static_url = _same_size_static_file(app, Path(folder), audio)
             synthesised = engine.synth_count
-            fetch(client, "/health", "application/json")
             measured, baseline = interleaved_medians(
                 lambda _index: fetch(client, url, "audio/mpeg"),
-                lambda _index: fetch(client, "/health", "application/json"),
+                lambda _index: fetch(client, static_url, "audio/mpeg"),
                 repeats,
             )
             assert engine.synth_count == synthesised, "timed fetches must be served from the cache"
         finally:
             if engine is not None:
                 engine.shutdown()
-    return [ceiling_row(label, measured, baseline, AUDIO_FETCH_TARGET_S)]
+    return [ratio_row(f"{label} ({len(audio) / 1024:.1f} KiB)", measured, baseline, AUDIO_FETCH_RATIO_TARGET)]
+
+
+def _same_size_static_file(app: Flask, folder: Path, body: bytes) -> str:
+    """Serve ``folder/static`` as the app's static folder, holding one MP3 of ``body``'s size."""
+    static = folder / "static"
+    static.mkdir()
+    (static / "same-size.mp3").write_bytes(body)
+    app.static_folder = str(static)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for("static", filename="same-size.mp3")
 
 
 # -------------------------------------------------------------- portfolio page
@@ -394,8 +398,8 @@ def photos_for(entries: int) -> int:
     return min(MAX_PHOTO_ENTRIES, entries // 2)
 
 
-def query_counts_in(app: Flask, small: int, large: int) -> tuple[QueryCounts, int]:
-    """Count ``/me/`` queries for two new learners in ``app``; also return the larger learner's id."""
+def query_counts_in(app: Flask, small: int, large: int) -> tuple[QueryCounts, int, int]:
+    """Count ``/me/`` queries for two new learners in ``app``; also return both learners' ids."""
     small_id = add_learner(app, small, photos_for(small))
     large_id = add_learner(app, large, photos_for(large))
     counts = QueryCounts(
@@ -403,48 +407,38 @@ def query_counts_in(app: Flask, small: int, large: int) -> tuple[QueryCounts, in
         home_page_sql(app, signed_in_client(app, small_id)),
         home_page_sql(app, signed_in_client(app, large_id)),
     )
-    return counts, large_id
+    return counts, small_id, large_id
 
 
 def measure_query_counts(small: int, large: int) -> QueryCounts:
     """Stand-alone query-count check in a throwaway app (what the CI smoke test runs)."""
     with tempfile.TemporaryDirectory() as folder:
-        counts, _large_id = query_counts_in(make_app(Path(folder)), small, large)
+        counts, _small_id, _large_id = query_counts_in(make_app(Path(folder)), small, large)
     return counts
 
 
-def bare_flask_client(path: str, body: bytes) -> FlaskClient:
-    """A client for a bare Flask app that answers ``path`` with ``body`` and nothing else.
-
-    This is the floor for serving the page: routing, a response object and the test
-    client's WSGI round trip, without auth, database or templates.
-    """
-    bare = Flask(__name__)
-
-    def page() -> Response:
-        return Response(body, mimetype="text/html")
-
-    bare.add_url_rule(path, "page", page)
-    return bare.test_client()
-
-
 def portfolio_rows(repeats: int = PAGE_REPEATS) -> tuple[list[Row], QueryCounts]:
-    """``/me/`` for the busiest learner against bare Flask, plus the query-count rule."""
+    """``/me/`` for the busiest learner against a typical one in the same app, plus the query-count rule.
+
+    Both learners' pages are rendered in full as the learner sees them, so the ratio is what the
+    extra entries cost the server, whatever the page does with them (all cards, or a page of them).
+    """
     with tempfile.TemporaryDirectory() as folder:
         app = make_app(Path(folder))
-        counts, large_id = query_counts_in(app, TYPICAL_ENTRIES, BUSIEST_ENTRIES)
-        client = signed_in_client(app, large_id)
-        body = fetch(client, "/me/", "text/html")
-        cards = body.count(b'class="experience-card"')
-        if cards != BUSIEST_ENTRIES:
-            raise RuntimeError(f"/me/ showed {cards} cards, expected {BUSIEST_ENTRIES}")
-        bare = bare_flask_client("/me/", body)
+        counts, small_id, large_id = query_counts_in(app, TYPICAL_ENTRIES, BUSIEST_ENTRIES)
+        small_client = signed_in_client(app, small_id)
+        large_client = signed_in_client(app, large_id)
+        small_body = fetch(small_client, "/me/", "text/html")
+        large_body = fetch(large_client, "/me/", "text/html")
+        if b'class="experience-card' not in large_body:
+            raise RuntimeError("/me/ for the busiest learner showed no entry cards")
         measured, baseline = interleaved_medians(
-            lambda _index: fetch(client, "/me/", "text/html"),
-            lambda _index: fetch(bare, "/me/", "text/html"),
+            lambda _index: fetch(large_client, "/me/", "text/html"),
+            lambda _index: fetch(small_client, "/me/", "text/html"),
             repeats,
         )
-    label = f"GET /me/ with {BUSIEST_ENTRIES} entries ({len(body) // 1024} KiB) vs bare Flask"
+    label = (f"GET /me/ server time, {BUSIEST_ENTRIES} entries ({len(large_body) // 1024} KiB) "
+             f"vs {TYPICAL_ENTRIES} ({len(small_body) // 1024} KiB)")
     return [ratio_row(label, measured, baseline, PAGE_RATIO_TARGET), counts.row()], counts
 
 
@@ -474,27 +468,62 @@ def print_table(rows: list[Row]) -> None:
             print("  ".join("-" * width for width in widths))
 
 
-def main() -> int:
-    """Run every benchmark, print the table and the query detail; 1 if any target is missed."""
+def startup_rows() -> list[Row]:
+    """``create_app()`` CPU against bare Flask, each in a fresh interpreter (see bench_startup)."""
+    from bench import bench_startup
+
+    return bench_startup.run()
+
+
+def server_rows() -> list[Row]:
+    """The learner home under gunicorn and in Chromium (see bench_server)."""
+    from bench import bench_server
+
+    return bench_server.run()
+
+
+def main(selected: list[str] | None = None) -> int:
+    """Run the benchmarks (all, or those named), print the table; 1 if any target is missed."""
     started = time.perf_counter()
-    rows = photo_rows()
-    rows += speech_rows()
-    rows += cached_audio_rows()
-    page_rows, counts = portfolio_rows()
-    rows += page_rows
-    rows += cohort_rows()
+    benches: dict[str, Callable[[], list[Row]]] = {
+        "portfolio": lambda: _portfolio_with_detail(),
+        "server": server_rows,
+        "startup": startup_rows,
+        "photos": photo_rows,
+        "speech": speech_rows,
+        "audio": cached_audio_rows,
+        "cohort": cohort_rows,
+    }
+    unknown = set(selected or []) - benches.keys()
+    if unknown:
+        print(f"unknown benchmarks {sorted(unknown)}; choose from {sorted(benches)}")
+        return 2
+    rows: list[Row] = []
+    for name, bench in benches.items():
+        if not selected or name in selected:
+            rows += bench()
     print()
     print_table(rows)
     print()
-    print(f"SQL queries per /me/ request: {counts.small_entries} entries -> {len(counts.small_sql)}, "
-          f"{counts.large_entries} entries -> {len(counts.large_sql)}")
-    if not counts.equal:
-        print(f"Statements the {counts.large_entries}-entry page sends more often (a lazy load per row):")
-        for statement, more in counts.extra_statements():
-            print(f"  +{more} x {statement}")
+    for line in _notes:
+        print(line)
     print(f"total time {time.perf_counter() - started:.1f} s")
     return 1 if any(row.verdict == "MISS" for row in rows) else 0
 
 
+_notes: list[str] = []
+
+
+def _portfolio_with_detail() -> list[Row]:
+    """The portfolio rows, keeping the query detail to print under the table."""
+    rows, counts = portfolio_rows()
+    _notes.append(f"SQL queries per /me/ request: {counts.small_entries} entries -> {len(counts.small_sql)}, "
+                  f"{counts.large_entries} entries -> {len(counts.large_sql)}")
+    if not counts.equal:
+        _notes.append(f"Statements the {counts.large_entries}-entry page sends more often (a lazy load per row):")
+        _notes.extend(f"  +{more} x {statement}" for statement, more in counts.extra_statements())
+    return rows
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

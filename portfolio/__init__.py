@@ -9,8 +9,9 @@ import logging
 import os
 import secrets
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask
 
@@ -62,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     _init_extensions(app)
+    importlib.import_module("portfolio.people.acting").init_app(app)  # who changed what, for the audit trail
     _register_blueprints(app)
     from portfolio.cli import register_commands
 
@@ -74,11 +76,22 @@ def _init_extensions(app: Flask) -> None:
     from portfolio.media import storage
     from portfolio.people import sessions
     from portfolio.speech import service as speech_service
-    from portfolio.web import security
+    from portfolio.web import converters, https, security
     from portfolio.web.extensions import csrf, htmx, limiter, login_manager
 
-    for part in (db, csrf, htmx, limiter, login_manager, sessions, security, templating, speech_service, storage):
+    _init_delivery(app)
+    for part in (converters, db, csrf, htmx, limiter, login_manager, sessions, security, https, templating,
+                 speech_service, storage):
         part.init_app(app)
+
+
+def _init_delivery(app: Flask) -> None:
+    """Versioned static URLs and compression. Registered before the other extensions because Flask runs
+    after-request hooks last-registered first: compression then sees each answer once it is complete."""
+    from portfolio.web import compression, static_files
+
+    static_files.init_app(app)
+    compression.init_app(app)
 
 
 # One blueprint per area, in the order their URLs are matched; each module's ``bp``.
@@ -87,6 +100,8 @@ BLUEPRINT_MODULES = (
     "people.admin_routes", "speech.routes", "experiences.routes", "symbols.routes", "passport.routes",
     "sharing.routes", "portability.routes", "plans.routes", "reviews.routes", "employers.routes", "careers.routes",
     "feedback.routes", "records.routes", "imports.routes", "cohort.routes", "reports.routes",
+    "erasure.routes",
+    "stewardship.routes",
 )
 
 

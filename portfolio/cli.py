@@ -2,16 +2,27 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from portfolio import db, demo, migrate
+from portfolio.backups import service as backups
+from portfolio.erasure import retention
+from portfolio.erasure import service as erasure
+from portfolio.errors import KindError
+from portfolio.media import sweep as media_sweep
+from portfolio.media.changes import commit_or_clean_up
+from portfolio.media.storage import LocalMediaStore, media_store
 from portfolio.symbols import library as symbols
 
 
 def register_commands(app: Flask) -> None:
+    register_data_commands(app)
+
     @app.cli.command("init-db")
     def init_db() -> None:
         """Apply every database migration."""
@@ -47,3 +58,117 @@ def register_commands(app: Flask) -> None:
         """Copy the symbols the app uses from OpenMoji into static/symbols/."""
         names = symbols.build_static_symbols()
         click.echo(f"Wrote {len(names)} symbols to {symbols.STATIC_DIR}")
+
+
+# Looking after the data: retention, backups and the media sweep ------------------------------------
+
+def _sqlite_file() -> Path:
+    """The SQLite database file; the commands below refuse other databases (see the README)."""
+    url = db.engine().url
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise click.ClickException("This instance uses PostgreSQL: back it up with pg_dump and pg_restore, and "
+                                   "copy the media store (see Backups in the README).")
+    return Path(url.database)
+
+
+def _local_store() -> LocalMediaStore:
+    store = media_store()
+    if not isinstance(store, LocalMediaStore):
+        raise click.ClickException("The media store is not on this disk: use the object store's own copies.")
+    return store
+
+
+def _secret_file(app: Flask) -> Path | None:
+    """The generated key in the instance folder, when that is what the app signs with."""
+    path = Path(app.instance_path) / "secret_key"
+    return path if path.exists() and path.read_text().strip() == app.config["SECRET_KEY"] else None
+
+
+def _retention_command(today: datetime | None, apply: bool) -> None:
+    app_obj = current_app._get_current_object()
+    years = app_obj.config["RETENTION_YEARS_AFTER_LEAVING"]
+    session = db.session()
+    due = retention.due_for_erasure(session, today.date() if today else date.today(), years)
+    click.echo(f"{len(due)} learners left {years} or more years ago with no consent to keep in touch.")
+    for item in due:
+        click.echo(f"  {item.describe()}")
+    if not apply:
+        if due:
+            click.echo("Nothing was erased. Run again with --apply to erase them.")
+        return
+    for item in due:
+        change = retention.erase_due(session, item)
+        commit_or_clean_up(session, media_store(), change)
+        erasure.forget_speech(Path(app_obj.config["SPEECH_CACHE_DIR"]))
+        click.echo(f"Erased learner {item.learner_id}: {len(change.replaced)} files removed.")
+
+
+def _sweep_command(dry_run: bool, older_than: int) -> None:
+    store = _local_store()
+    session = db.session()
+    report = media_sweep.sweep(store, lambda: media_sweep.referenced_keys(session),
+                               min_age=max(older_than, 60) * 60.0, apply=not dry_run)
+    click.echo(f"Files in the store: {report.files}")
+    click.echo(f"Files with no row, older than {max(older_than, 60)} minutes: {len(report.orphans)}")
+    click.echo(f"Files with no row, too new to touch: {len(report.young_orphans)}")
+    click.echo(f"Unfinished .tmp files: {len(report.stray_temp)}")
+    click.echo(f"Rows whose file is missing: {len(report.missing)}")
+    for key in report.missing:
+        click.echo(f"  missing: {key}")
+    click.echo(f"Removed: {report.removed}" if not dry_run else "Nothing was removed (--dry-run).")
+
+
+def register_data_commands(app: Flask) -> None:
+    """Retention, backup, restore and the media sweep."""
+
+    @app.cli.command("retention")
+    @click.option("--apply", is_flag=True, help="Erase the learners listed (otherwise only list them).")
+    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Count from this day.")
+    def retention_command(apply: bool, today: datetime | None) -> None:
+        """List the leavers past the retention period; erase them with --apply."""
+        _retention_command(today, apply)
+
+    @app.cli.command("backup")
+    @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(dest: Path) -> None:
+        """Back up the database (online backup API), the media store and the secret key into DEST."""
+        try:
+            result = backups.backup(_sqlite_file(), _local_store(), dest, _secret_file(current_app))
+        except KindError as refused:
+            raise click.ClickException(refused.message) from refused
+        click.echo(f"Backed up {sum(result.rows.values())} rows in {len(result.rows)} tables and "
+                   f"{result.files} media files to {result.folder}"
+                   f"{' with the secret key' if result.secret_key else ''}.")
+        if result.missing_media:
+            click.echo(f"{len(result.missing_media)} files were removed while the backup ran; their rows are in it.")
+
+    @app.cli.command("restore")
+    @click.argument("src", type=click.Path(file_okay=False, exists=True, path_type=Path))
+    def restore_command(src: Path) -> None:
+        """Restore a backup into this instance, which must be empty."""
+        app_obj = current_app._get_current_object()
+        db.engine().dispose()
+        try:
+            result = backups.restore(src, _sqlite_file(), _local_store(), Path(app_obj.instance_path) / "secret_key")
+        except KindError as refused:
+            raise click.ClickException(refused.message) from refused
+        db.engine().dispose()
+        migrate.upgrade(app_obj)
+        click.echo(f"Restored {sum(result.rows.values())} rows and {result.files} media files"
+                   f"{' and the secret key (restart the app to use it)' if result.secret_key else ''}.")
+
+    register_media_commands(app)
+
+
+def register_media_commands(app: Flask) -> None:
+    """``flask media …``: looking after the media store."""
+    media_group = AppGroup("media", help="Look after the media store.")
+    app.cli.add_command(media_group)
+
+    @media_group.command("sweep")
+    @click.option("--dry-run", is_flag=True, help="Only report; remove nothing.")
+    @click.option("--older-than-minutes", "older_than", type=int, default=60, show_default=True,
+                  help="Leave files younger than this (never less than 60).")
+    def sweep_command(dry_run: bool, older_than: int) -> None:
+        """Remove files no row points at (and unfinished .tmp files) once an hour old; report missing files."""
+        _sweep_command(dry_run, older_than)

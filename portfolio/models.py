@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -18,19 +18,21 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from portfolio.db import Base
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Role(str, enum.Enum):
@@ -104,6 +106,7 @@ class Group(Base):
 
 class User(UserMixin, Base):
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_people_order", "school_id", "role", "display_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
@@ -327,6 +330,14 @@ class Experience(Base):
     """
 
     __tablename__ = "experiences"
+    # The portfolio order (newest first by ``sort_on``) for one learner, all entries or one status;
+    # the staff check queue; the learner's latest draft. Each list is read a page at a time.
+    __table_args__ = (
+        Index("ix_experiences_portfolio_order", "learner_id", "sort_on", "created_at", "id"),
+        Index("ix_experiences_status_order", "learner_id", "status", "sort_on", "created_at"),
+        Index("ix_experiences_queue_order", "status", "submitted_at", "id"),
+        Index("ix_experiences_draft_order", "learner_id", "status", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable across schools and installs, so an imported portfolio is recognised the second time.
@@ -356,6 +367,9 @@ class Experience(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     shared_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The day the portfolio sorts by: the day it happened, or the day it was made when no date was
+    # given, so an undated entry sits among its neighbours in every "newest first" list.
+    sort_on: Mapped[date | None] = mapped_column(Date)
     # The planned careers activity this entry records, if it started from one.
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("careers_activities.id", ondelete="SET NULL"), index=True
@@ -394,6 +408,18 @@ class Experience(Base):
 
     def tag_values(self, scheme: TagScheme) -> list[str]:
         return [tag.value for tag in self.tags if tag.scheme == scheme.value]
+
+    def fill_sort_on(self) -> None:
+        """Keep ``sort_on`` in step with the dates, whoever saved the entry (a step, an import, the demo)."""
+        if self.created_at is None:
+            self.created_at = utcnow()
+        self.sort_on = self.start_date or self.created_at.date()
+
+
+@orm_event.listens_for(Experience, "before_insert")
+@orm_event.listens_for(Experience, "before_update")
+def _experience_sort_on(_mapper: object, _connection: object, target: Experience) -> None:
+    target.fill_sort_on()
 
 
 class ExperienceTag(Base):
@@ -434,6 +460,7 @@ class FamilyComment(Base):
     """A parent's short comment on a shared entry. Staff pass it on to the learner."""
 
     __tablename__ = "family_comments"
+    __table_args__ = (Index("ix_family_comments_order", "experience_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
@@ -561,6 +588,7 @@ class ShareLink(Base):
     """A secret link to an "About me for my placement" page, for someone without an account."""
 
     __tablename__ = "share_links"
+    __table_args__ = (Index("ix_share_links_order", "learner_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
@@ -589,6 +617,7 @@ class ShareAccess(Base):
     """Every opening of a share link, so staff can see who looked and when."""
 
     __tablename__ = "share_accesses"
+    __table_args__ = (Index("ix_share_accesses_order", "link_id", "at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"), index=True)
@@ -826,6 +855,7 @@ class Employer(Base):
     """
 
     __tablename__ = "employers"
+    __table_args__ = (Index("ix_employers_directory_order", "school_id", "name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)

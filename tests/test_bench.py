@@ -17,3 +17,17 @@ def test_home_page_query_count_does_not_grow_with_entries() -> None:
         f"/me/ sent {len(counts.small_sql)} queries for {counts.small_entries} entries but "
         f"{len(counts.large_sql)} for {counts.large_entries}; repeated: {counts.extra_statements()}"
     )
+
+
+def test_the_benchmarks_empty_route_is_guarded_like_any_other(tmp_path, monkeypatch) -> None:
+    """The learner home's requests per second are set beside ``/bench/empty``; that is only a fair
+    floor if it pays for the same sign-in check, so a visitor is sent away and a learner gets a 204."""
+    from bench import server_app
+
+    monkeypatch.setenv("PORTFOLIO_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = server_app.make()
+    run.migrate.upgrade(app)
+    learner_id = run.add_learner(app, 1)
+    assert app.test_client().get(server_app.EMPTY_PATH).status_code == 302
+    signed_in = run.signed_in_client(app, learner_id).get(server_app.EMPTY_PATH)
+    assert signed_in.status_code == 204 and signed_in.get_data() == b""

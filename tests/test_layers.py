@@ -16,7 +16,7 @@ RANKS: dict[str, int] = {
     "portfolio.db": 0,
     "portfolio.models": 1, "portfolio.errors": 1, "portfolio.tokens": 1, "portfolio.migrate": 1,
     "portfolio.school_years": 1,
-    "portfolio.secret_links": 2, "portfolio.audit": 2,
+    "portfolio.secret_links": 2, "portfolio.plain_text": 2, "portfolio.audit": 2,
     "portfolio.web": 3, "portfolio.media": 3,
     "portfolio.symbols": 4, "portfolio.backups": 4,
     "portfolio.people": 5,
@@ -40,7 +40,7 @@ RANKS: dict[str, int] = {
 WEB_GLUE = {
     "portfolio", "portfolio.db", "portfolio.cli", "portfolio.demo", "portfolio.templating",
     "portfolio.media.serving", "portfolio.media.storage", "portfolio.people.sessions", "portfolio.people.rate_limits",
-    "portfolio.speech.service", "portfolio.symbols.pictures",
+    "portfolio.speech.service", "portfolio.symbols.pictures", "portfolio.people.acting",
 }
 REQUEST_STATE = {"request", "session", "g", "current_app"}
 

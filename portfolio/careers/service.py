@@ -118,7 +118,7 @@ def _benchmarks(kind: ActivityKind, chosen: Sequence[int] | None, reason: str) -
     picked = sorted({int(b) for b in chosen})
     if any(b not in BENCHMARKS for b in picked):
         raise KindError("Please choose benchmarks 5, 6, 7 or 8.")
-    reason = clean_text(reason, 1000)
+    reason = clean_text(reason, 1000, what="the reason")
     if picked == defaults:
         return picked, ""
     if not reason:
@@ -173,7 +173,7 @@ def _same_plan_again(session: Session, actor: User, fields: dict, learner_ids: s
             CareersActivity.kind == fields["kind"], CareersActivity.title == fields["title"],
             CareersActivity.starts_on == fields["starts_on"], CareersActivity.cancelled_at.is_(None),
             CareersActivity.created_at >= utcnow() - DOUBLE_SUBMIT_WINDOW,
-        ).order_by(CareersActivity.id.desc())
+        ).order_by(CareersActivity.id.desc()).limit(1)
     ).first()
     if first is None or first.employer_id != fields["employer_id"]:
         return []
@@ -205,13 +205,15 @@ def plan_activity(session: Session, actor: User, school_id: int, kind: str, titl
         raise KindError(f"An activity can repeat every week for up to {MAX_WEEKS} weeks.")
     employer = _employer(session, school_id, employer_id)
     chosen, reason = _benchmarks(activity_kind, benchmarks, benchmarks_reason)
+    guidance = activity_kind is ActivityKind.GUIDANCE
     fields = dict(
         school_id=school_id, kind=activity_kind.value, employer_id=employer.id if employer else None,
-        title=clean_line(title, 200) or _default_title(activity_kind, employer), starts_on=first_day,
+        title=clean_line(title, 200, what="the name of the activity") or _default_title(activity_kind, employer),
+        starts_on=first_day,
         days=_days(days, activity_kind, first_day, last_day), benchmarks=chosen, benchmarks_reason=reason,
-        adviser_name=clean_line(adviser_name, 120) if activity_kind is ActivityKind.GUIDANCE else "",
-        adviser_level=clean_line(adviser_level, 60) if activity_kind is ActivityKind.GUIDANCE else "",
-        notes=clean_text(notes, 4000),
+        adviser_name=clean_line(adviser_name, 120, what="the adviser's name") if guidance else "",
+        adviser_level=clean_line(adviser_level, 60, what="the adviser's level") if guidance else "",
+        notes=clean_text(notes, 4000, what="the note"),
     )
     learners = _learners(session, actor, school_id, learner_ids, group_id)
     again = _same_plan_again(session, actor, fields, {p.id for p in learners})
@@ -320,11 +322,12 @@ def record_guidance(session: Session, actor: User, participant: ActivityParticip
         raise KindError("Only a personal guidance meeting has notes and actions.")
     if activity.cancelled_at is not None:
         raise KindError("This meeting was cancelled.")
-    rows = [(clean_line(who, 120), clean_line(what, 300), _when_text(when)) for who, what, when in actions]
+    rows = [(clean_line(who, 120, what="who will do it"), clean_line(what, 300, what="what they will do"),
+             _when_text(when)) for who, what, when in actions]
     rows = [row for row in rows if any(row)]
     if len(rows) > MAX_ACTIONS:
         raise KindError(f"Please agree at most {MAX_ACTIONS} actions at one meeting.")
-    participant.discussed = clean_text(discussed, 4000)
+    participant.discussed = clean_text(discussed, 4000, what="what was discussed")
     if participant.attendance == Attendance.PLANNED.value:
         participant.attendance = Attendance.ATTENDED.value
         participant.marked_by_id, participant.marked_at = actor.id, utcnow()

@@ -21,6 +21,7 @@ from portfolio.media.storage import media_store
 from portfolio.models import Employer, ProviderKind
 from portfolio.web import hx, policy
 from portfolio.web.forms import form_id
+from portfolio.web.list_pages import list_refused
 
 bp = Blueprint("employers", __name__, url_prefix="/employers")
 
@@ -55,8 +56,16 @@ def _employer_page(employer: Employer, *, details: EmployerDetails | None = None
 @bp.get("/")
 @policy.guard("employers.manage")
 def directory():
-    found = employers.directory(db.session(), current_user.school_id, request.args.get("q", ""))
-    return render_template("employers/directory.html", directory=found, today=date.today())
+    try:
+        found = employers.directory(db.session(), current_user.school_id, request.args.get("q", ""),
+                                    request.args.get("after"), request.args.get("off_after"))
+    except KindError as problem:
+        return list_refused(problem)
+    if hx.wants_fragment("employers-off"):
+        return hx.render("employers/directory.html", "employers/_off_page.html", "employers-off",
+                         directory=found, today=date.today())
+    return hx.render("employers/directory.html", "employers/_in_use_page.html", "employers-in-use",
+                     directory=found, today=date.today())
 
 
 @bp.route("/new", methods=["GET", "POST"])

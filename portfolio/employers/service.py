@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from portfolio.errors import KindError
-from portfolio.experiences.service import clean_line, clean_text
 from portfolio.media.changes import MediaChange
 from portfolio.media.storage import MediaStore, new_key
 from portfolio.models import CareersActivity, Employer, MediaFile, ProviderKind
+from portfolio.plain_text import check_length, clean_line, without_controls
 from portfolio.symbols import vocabulary
+from portfolio.web.paging import TABLE_PAGE_SIZE, Page, SortKey, keyset_page
 
 MAX_NAME = 200
 MAX_PERSON = 120
@@ -73,19 +74,19 @@ class EmployerDetails:
 
     @classmethod
     def from_form(cls, form: Mapping[str, Any]) -> EmployerDetails:
-        """Read a submitted form (any mapping), cleaning hostile text before anything else sees it."""
-        def line(name: str, limit: int) -> str:
-            return clean_line(str(form.get(name, "") or ""), limit)
+        """Read a submitted form (any mapping), cleaning hostile text before anything else sees it.
+        Lengths are checked when it is saved (``_check``), so a long field is shown again whole."""
+        def line(name: str) -> str:
+            return without_controls(str(form.get(name, "") or ""))
 
-        def text(name: str, limit: int) -> str:
-            return clean_text(str(form.get(name, "") or ""), limit)
+        def text(name: str) -> str:
+            return without_controls(str(form.get(name, "") or ""), keep_line_breaks=True)
 
         return cls(
-            name=line("name", MAX_NAME), kind=line("kind", 30), sector=line("sector", 60),
-            address=text("address", MAX_ADDRESS), contact_name=line("contact_name", MAX_PERSON),
-            phone=line("phone", MAX_PHONE), email=line("email", MAX_EMAIL),
+            name=line("name"), kind=line("kind"), sector=line("sector"), address=text("address"),
+            contact_name=line("contact_name"), phone=line("phone"), email=line("email"),
             quiet_room=bool(form.get("quiet_room")), step_free=bool(form.get("step_free")),
-            what_to_wear=text("what_to_wear", MAX_NOTES), access_notes=text("access_notes", MAX_NOTES),
+            what_to_wear=text("what_to_wear"), access_notes=text("access_notes"),
         )
 
     @classmethod
@@ -109,9 +110,9 @@ class RiskDetails:
 
     @classmethod
     def from_form(cls, form: Mapping[str, Any]) -> RiskDetails:
-        return cls(checked_on=clean_line(str(form.get("risk_checked_on", "") or ""), 10),
-                   checked_by=clean_line(str(form.get("risk_checked_by", "") or ""), MAX_PERSON),
-                   review_due=clean_line(str(form.get("risk_review_due", "") or ""), 10))
+        return cls(checked_on=without_controls(str(form.get("risk_checked_on", "") or "")),
+                   checked_by=without_controls(str(form.get("risk_checked_by", "") or "")),
+                   review_due=without_controls(str(form.get("risk_review_due", "") or "")))
 
     @classmethod
     def of(cls, employer: Employer) -> RiskDetails:
@@ -122,11 +123,14 @@ class RiskDetails:
 
 @dataclass(frozen=True)
 class Directory:
-    """The list page: employers in use, and switched-off or merged ones kept apart."""
+    """The list page: a page of employers in use, and a page of switched-off or merged ones kept apart,
+    with how many there are of each."""
 
-    active: list[Employer]
-    switched_off: list[Employer]
+    active: Page[Employer]
+    switched_off: Page[Employer]
     query: str
+    active_count: int = 0
+    switched_off_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -198,9 +202,19 @@ def _sectors_matching(query: str) -> list[str]:
     return [key for key in _sector_keys() if folded in sector_label(key).casefold()]
 
 
-def directory(session: Session, school_id: int, query: str = "") -> Directory:
-    """The school's employers, searched by name, sector words or contact person."""
-    query = clean_line(query, MAX_QUERY)
+# By name as written: a case-folded order would need the database's own folding (SQLite folds only
+# A to Z, PostgreSQL every letter) to match the cursor's, so a page could repeat or skip a name.
+DIRECTORY_ORDER: tuple[SortKey[Employer], ...] = (
+    SortKey(Employer.name, False, lambda e: e.name),
+    SortKey(Employer.id, False, lambda e: e.id),
+)
+
+
+def directory(session: Session, school_id: int, query: str = "", after: str | None = None,
+              off_after: str | None = None) -> Directory:
+    """The school's employers, searched by name, sector words or contact person, a page at a time:
+    those in use (``after``) and those switched off or merged (``off_after``) each have their own page."""
+    query = clean_line(query, MAX_QUERY, what="the search", refuse=EmployerError)
     statement = select(Employer).where(Employer.school_id == school_id)
     if query:
         pattern = _like(query.casefold())
@@ -209,9 +223,17 @@ def directory(session: Session, school_id: int, query: str = "") -> Directory:
             func.lower(Employer.contact_name).like(pattern, escape="\\"),
             Employer.sector.in_(_sectors_matching(query)),
         ))
-    found = list(session.scalars(statement.order_by(func.lower(Employer.name), Employer.id)))
-    in_use = [e for e in found if e.active and e.merged_into_id is None]
-    return Directory(active=in_use, switched_off=[e for e in found if e not in in_use], query=query)
+    in_use = and_(Employer.active.is_(True), Employer.merged_into_id.is_(None))
+    counts = dict(session.execute(
+        statement.with_only_columns(in_use.label("in_use"), func.count(Employer.id)).group_by(in_use)).all())
+    return Directory(
+        active=keyset_page(session, statement.where(in_use), DIRECTORY_ORDER, after, size=TABLE_PAGE_SIZE),
+        switched_off=keyset_page(session, statement.where(not_(in_use)), DIRECTORY_ORDER, off_after,
+                                  size=TABLE_PAGE_SIZE),
+        query=query,
+        active_count=int(counts.get(True, 0)),  # SQLite answers 1 and 0, which match True and False
+        switched_off_count=int(counts.get(False, 0)),
+    )
 
 
 def employer_page(session: Session, employer: Employer, today: date) -> EmployerPage:
@@ -234,7 +256,16 @@ def employer_page(session: Session, employer: Employer, today: date) -> Employer
 # --------------------------------------------------------------------------- adding and editing
 
 
+# Each typed field's limit and its name in the message that refuses a longer one.
+_LIMITS = (("name", MAX_NAME, "the name"), ("address", MAX_ADDRESS, "the address"),
+           ("contact_name", MAX_PERSON, "the contact person"), ("phone", MAX_PHONE, "the phone number"),
+           ("email", MAX_EMAIL, "the email address"), ("what_to_wear", MAX_NOTES, "what to wear"),
+           ("access_notes", MAX_NOTES, "the access note"))
+
+
 def _check(session: Session, school_id: int, details: EmployerDetails, employer_id: int | None) -> None:
+    for field_name, limit, what in _LIMITS:
+        check_length(getattr(details, field_name), limit, what=what, refuse=EmployerError)
     if not details.name:
         raise EmployerError("Please give the employer or provider a name.")
     if details.kind not in {kind.value for kind in ProviderKind}:
@@ -251,7 +282,7 @@ def _check(session: Session, school_id: int, details: EmployerDetails, employer_
     )
     if employer_id is not None:
         same_name = same_name.where(Employer.id != employer_id)
-    if session.scalars(same_name).first() is not None:
+    if session.scalars(same_name.limit(1)).first() is not None:
         raise EmployerError(
             f"There is already an employer called ‘{details.name}’. Open it from the list, "
             "or add the town to this name."
@@ -325,6 +356,7 @@ def record_risk(session: Session, store: MediaStore, employer: Employer, risk: R
 
     Everything is checked before anything is stored, so a refusal leaves nothing behind.
     """
+    check_length(risk.checked_by, MAX_PERSON, what="the name of who did it", refuse=EmployerError)
     checked_on, review_due = _risk_dates(risk, today)
     if pdf is not None:
         check_pdf(pdf)

@@ -5,7 +5,8 @@ message from home is right to put in front of a young person without a word from
 """
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from portfolio.errors import KindError
 from portfolio.experiences.service import clean_text
@@ -14,6 +15,7 @@ from portfolio.media.changes import MediaChange
 from portfolio.media.storage import MediaStore
 from portfolio.models import Experience, FamilyComment, User, utcnow
 from portfolio.web import policy
+from portfolio.web.paging import Page, SortKey, keyset_page
 
 MAX_COMMENT = 500
 
@@ -25,7 +27,7 @@ class CommentError(KindError):
 def add(dbs: Session, store: MediaStore, experience: Experience, author: User, text: str, voice_data: bytes = b"",
         *, max_seconds: float = 60) -> tuple[FamilyComment, MediaChange]:
     """Keep a comment. A repeat of the same words by the same person (a double tap) is kept once."""
-    words = clean_text(text, MAX_COMMENT)
+    words = clean_text(text, MAX_COMMENT, what="the comment", refuse=CommentError)
     if not words and not voice_data:
         raise CommentError("Please write a few words or record a message first.")
     if words and not voice_data:
@@ -39,6 +41,23 @@ def add(dbs: Session, store: MediaStore, experience: Experience, author: User, t
     experience.comments.append(comment)
     dbs.flush()
     return comment, change
+
+
+# Newest first, so a comment just sent is at the top of the first page.
+COMMENT_ORDER: tuple[SortKey[FamilyComment], ...] = (
+    SortKey(FamilyComment.created_at, True, lambda c: c.created_at),
+    SortKey(FamilyComment.id, True, lambda c: c.id),
+)
+
+
+def visible_page(dbs: Session, viewer: User, experience: Experience, after: str | None = None) -> Page[FamilyComment]:
+    """One page of the comments this viewer may see on an entry, with authors and voices loaded up front."""
+    statement = (
+        select(FamilyComment)
+        .where(FamilyComment.experience_id == experience.id, policy.visible_comments_condition(viewer))
+        .options(selectinload(FamilyComment.author), selectinload(FamilyComment.voice))
+    )
+    return keyset_page(dbs, statement, COMMENT_ORDER, after)
 
 
 def find_visible(viewer: User, experience: Experience, comment_id: int) -> FamilyComment | None:

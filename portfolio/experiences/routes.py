@@ -23,6 +23,8 @@ from portfolio.models import CareersActivity, Experience, ExperienceStatus, Help
 from portfolio.people import consent
 from portfolio.symbols import vocabulary
 from portfolio.web import hx, policy
+from portfolio.web.list_pages import list_refused
+from portfolio.web.paging import PagingError
 
 bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 
@@ -282,12 +284,13 @@ def _photos_allowed(experience: Experience) -> bool:
     return policy.can_see_photos(current_user, family_consent)
 
 
-def _show_context(experience: Experience) -> dict:
-    """What the entry page shows this viewer: the parts policy lets them see, at their size."""
+def _show_context(experience: Experience, after: str | None = None) -> dict:
+    """What the entry page shows this viewer: the parts policy lets them see, at their size, with
+    one page of the comments (``after`` names where a later page starts)."""
     viewer = current_user.role_enum
     return {
         "experience": experience,
-        "comments": policy.visible_comments(current_user, experience),
+        "comments": comments.visible_page(db.session(), current_user, experience, after),
         "show_photos": _photos_allowed(experience),
         "size": "learner" if viewer is Role.LEARNER else "standard",
     }
@@ -296,7 +299,11 @@ def _show_context(experience: Experience) -> dict:
 @bp.get("/<int:experience_id>")
 @policy.guard("experience.view", arg="experience_id")
 def show(experience: Experience):
-    return render_template("experiences/show.html", **_show_context(experience))
+    try:
+        context = _show_context(experience, request.args.get("after"))
+    except PagingError as problem:
+        return list_refused(problem)
+    return hx.render("experiences/show.html", "experiences/_comments_page.html", "comment-list", **context)
 
 
 @bp.get("/<int:experience_id>/photos/<int:photo_id>/<size>")

@@ -6,12 +6,11 @@ another tab's work: toggling a symbol names the symbol, moving a photo names the
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portfolio.errors import KindError
@@ -33,7 +32,9 @@ from portfolio.models import (
     WouldLike,
     utcnow,
 )
+from portfolio.plain_text import clean_line, clean_text, fit_line
 from portfolio.symbols import vocabulary
+from portfolio.web.paging import Page, SortKey, keyset_page
 
 MAX_PHOTOS = 12
 MAX_TAGS = 12
@@ -152,6 +153,7 @@ def start_from_activity(dbs: Session, activity: CareersActivity, learner: User) 
         .where(Experience.learner_id == learner.id, Experience.activity_id == activity.id,
                Experience.status == ExperienceStatus.DRAFT.value)
         .order_by(Experience.id.desc())
+        .limit(1)
     ).first()
     if draft is not None:
         return draft
@@ -164,7 +166,7 @@ def start_from_activity(dbs: Session, activity: CareersActivity, learner: User) 
         created_by_id=learner.id,
         activity_id=activity.id,
         kind=kind.value if kind else None,
-        place=clean_line(employer.name if employer is not None else activity.title, MAX_PLACE),
+        place=fit_line(employer.name if employer is not None else activity.title, MAX_PLACE),
         place_symbol=sector.key if sector is not None and sector.category == "places" else None,
         start_date=activity.starts_on,
         end_date=activity.ends_on if activity.ends_on != activity.starts_on else None,
@@ -190,6 +192,7 @@ def start(dbs: Session, learner: User, actor: User) -> Experience:
             Experience.voice_id.is_(None),
         )
         .order_by(Experience.id.desc())
+        .limit(1)
     ).first()
     if untouched is not None and not untouched.photos and not untouched.tags:
         return untouched
@@ -211,6 +214,7 @@ def latest_draft(dbs: Session, learner: User) -> Experience | None:
         select(Experience)
         .where(Experience.learner_id == learner.id, Experience.status == ExperienceStatus.DRAFT.value)
         .order_by(Experience.updated_at.desc(), Experience.id.desc())
+        .limit(1)
     ).first()
 
 
@@ -236,7 +240,7 @@ def set_place(experience: Experience, symbol_key: str | None, typed: str | None)
         if typed is None:
             experience.place = word.label[:1].upper() + word.label[1:]
     if typed is not None:
-        experience.place = clean_line(typed, MAX_PLACE)
+        experience.place = clean_line(typed, MAX_PLACE, what="the place", refuse=ExperienceError)
 
 
 def set_dates(experience: Experience, choice: str, start_text: str = "", end_text: str = "",
@@ -296,16 +300,16 @@ def set_help_level(experience: Experience, value: str) -> None:
 
 
 def set_staff_note(experience: Experience, text: str) -> None:
-    experience.staff_note = clean_text(text, MAX_NOTE)
+    experience.staff_note = clean_text(text, MAX_NOTE, what="the note", refuse=ExperienceError)
 
 
 def set_caption(experience: Experience, text: str) -> None:
-    experience.caption = clean_line(text, MAX_CAPTION)
+    experience.caption = clean_line(text, MAX_CAPTION, what="what you wrote", refuse=ExperienceError)
 
 
 def add_caption_word(experience: Experience, word: str) -> None:
     """Tapping a word adds it to the sentence, so a caption never needs typing."""
-    word = clean_line(word, 60)
+    word = clean_line(word, 60, what="the word", refuse=ExperienceError)
     if not word:
         return
     joined = f"{experience.caption} {word}".strip() if experience.caption else word
@@ -446,7 +450,7 @@ def send_back(experience: Experience, staff: User, note_key: str, note_text: str
     """Return the entry to the learner with a short note they can hear."""
     if note_key and note_key not in SEND_BACK_NOTES:
         raise ExperienceError("Please choose a note.")
-    text = clean_text(note_text, 300) or SEND_BACK_NOTES.get(note_key, "")
+    text = clean_text(note_text, 300, what="the note", refuse=ExperienceError) or SEND_BACK_NOTES.get(note_key, "")
     if not text:
         raise ExperienceError("Please choose or write a short note for the learner.")
     experience.status = ExperienceStatus.DRAFT.value
@@ -475,29 +479,65 @@ def _with_children(statement):  # type: ignore[no-untyped-def]
     )
 
 
-def portfolio(dbs: Session, learner: User, statuses: Sequence[ExperienceStatus] | None = None) -> list[Experience]:
-    """A learner's entries, newest first (by the day it happened, then when it was made)."""
+# Newest first by the day it happened (the day it was made when no date was given), then by when
+# it was made. ``sort_on`` is always filled (see ``Experience.fill_sort_on``), so this order has
+# no empty values and is the same on SQLite and PostgreSQL.
+PORTFOLIO_ORDER: tuple[SortKey[Experience], ...] = (
+    SortKey(Experience.sort_on, True, lambda e: e.sort_on),
+    SortKey(Experience.created_at, True, lambda e: e.created_at),
+    SortKey(Experience.id, True, lambda e: e.id),
+)
+
+# Oldest first by when it was sent, so nobody waits longest; an entry with no send time (made
+# waiting by an import) counts from when it was made.
+QUEUE_ORDER: tuple[SortKey[Experience], ...] = (
+    SortKey(func.coalesce(Experience.submitted_at, Experience.created_at), False,
+            lambda e: e.submitted_at or e.created_at),
+    SortKey(Experience.id, False, lambda e: e.id),
+)
+
+
+def _portfolio_statement(learner: User, statuses: Sequence[ExperienceStatus] | None):  # type: ignore[no-untyped-def]
     statement = select(Experience).where(Experience.learner_id == learner.id)
     if statuses is not None:
         statement = statement.where(Experience.status.in_([status.value for status in statuses]))
-    statement = statement.order_by(
-        Experience.start_date.desc().nulls_last(), Experience.created_at.desc(), Experience.id.desc()
-    )
-    return list(dbs.scalars(_with_children(statement)))
+    return _with_children(statement)
 
 
-def to_check(dbs: Session, learners: Sequence[User]) -> list[Experience]:
-    """Entries waiting for a check from these learners, oldest first so nobody waits longest."""
-    ids = [learner.id for learner in learners]
-    if not ids:
-        return []
-    statement = (
-        select(Experience)
-        .where(Experience.learner_id.in_(ids), Experience.status == ExperienceStatus.WAITING.value)
-        .order_by(Experience.submitted_at, Experience.id)
-        .options(selectinload(Experience.learner))
+def portfolio(dbs: Session, learner: User, statuses: Sequence[ExperienceStatus] | None = None) -> list[Experience]:
+    """All of a learner's entries, newest first: for exports, packs and choice lists that need every one."""
+    ordering = [key.expression.desc() for key in PORTFOLIO_ORDER]
+    return list(dbs.scalars(_portfolio_statement(learner, statuses).order_by(*ordering)))
+
+
+def portfolio_page(dbs: Session, learner: User, statuses: Sequence[ExperienceStatus] | None = None,
+                   after: str | None = None) -> Page[Experience]:
+    """One page of a learner's entries, newest first, with each card's photos, symbols and voice
+    loaded in a fixed number of queries however many entries there are."""
+    return keyset_page(dbs, _portfolio_statement(learner, statuses), PORTFOLIO_ORDER, after)
+
+
+def _queue_statement(learners: Sequence[User]):  # type: ignore[no-untyped-def]
+    return select(Experience).where(
+        Experience.learner_id.in_([learner.id for learner in learners]),
+        Experience.status == ExperienceStatus.WAITING.value,
     )
-    return list(dbs.scalars(_with_children(statement)))
+
+
+def to_check(dbs: Session, learners: Sequence[User], after: str | None = None) -> Page[Experience]:
+    """A page of entries waiting for a check from these learners, oldest first."""
+    if not learners:
+        return Page([])
+    statement = _with_children(_queue_statement(learners).options(selectinload(Experience.learner)))
+    return keyset_page(dbs, statement, QUEUE_ORDER, after)
+
+
+def count_to_check(dbs: Session, learners: Sequence[User]) -> int:
+    """How many entries wait for a check, counted in the database rather than by loading them."""
+    if not learners:
+        return 0
+    counted = _queue_statement(learners).with_only_columns(func.count(Experience.id))
+    return int(dbs.scalar(counted) or 0)
 
 
 def headline(experience: Experience) -> str:
@@ -534,16 +574,6 @@ def sentence_for_reading(experience: Experience) -> str:
     if experience.caption:
         parts.append(experience.caption)
     return " ".join(parts)
-
-
-def clean_line(text: str, limit: int) -> str:
-    # Control characters and line breaks would only confuse the read-aloud and the layout.
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", text or "").strip()[:limit].strip()
-
-
-def clean_text(text: str, limit: int) -> str:
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text or "").replace("\r\n", "\n")
-    return text.strip()[:limit]
 
 
 def _parse_date(text: str) -> date | None:

@@ -245,10 +245,10 @@ def save_answers(session: Session, store: MediaStore, feedback: EmployerFeedback
     """
     if feedback.read_at is not None:
         raise FeedbackLocked("Thank you. The school has read this feedback, so it cannot be changed now.")
-    author = clean_line(answers.author_name, MAX_AUTHOR)
+    author = clean_line(answers.author_name, MAX_AUTHOR, what="your name", refuse=FeedbackError)
     chosen = _clean_skills(answers.skills)
-    went_well = clean_text(answers.went_well, MAX_WORDS)
-    work_on = clean_text(answers.work_on, MAX_WORDS)
+    went_well = clean_text(answers.went_well, MAX_WORDS, what="what went well", refuse=FeedbackError)
+    work_on = clean_text(answers.work_on, MAX_WORDS, what="what to work on", refuse=FeedbackError)
     offer = _clean_offer(answers.offer_again)
     if not (chosen or went_well or work_on or offer or voice_data or feedback.voice_id):
         raise FeedbackError("Please tap at least one skill, write a few words or record a message.")

@@ -1,7 +1,7 @@
 """Pages for parents and carers: their own children only."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from portfolio import db
@@ -11,7 +11,9 @@ from portfolio.experiences import service as experiences
 from portfolio.models import ExperienceStatus, User
 from portfolio.people import consent
 from portfolio.reviews import service as annual_review
-from portfolio.web import policy
+from portfolio.web import hx, policy
+from portfolio.web.list_pages import list_refused
+from portfolio.web.paging import PagingError
 
 bp = Blueprint("family", __name__, url_prefix="/family")
 
@@ -25,11 +27,20 @@ def home():
 @bp.get("/learners/<int:learner_id>")
 @policy.guard("learner.view", arg="learner_id")
 def child(learner: User):
-    shared = experiences.portfolio(db.session(), learner, statuses=[ExperienceStatus.SHARED])
-    final_packs = [p for p in annual_review.packs_for(db.session(), learner) if p.is_final]
+    """A child's shared entries, newest first, a page at a time (only the next cards when htmx asks)."""
+    try:
+        shared = experiences.portfolio_page(db.session(), learner, statuses=[ExperienceStatus.SHARED],
+                                            after=request.args.get("after"))
+    except PagingError as problem:
+        return list_refused(problem)
     show_photos = consent.allows(db.session(), learner, consent.ConsentUse.WITH_FAMILY)
+    if hx.wants_fragment("family-entries"):
+        return hx.render("family/child.html", "family/_entries_page.html", "family-entries",
+                         learner=learner, entries=shared, show_photos=show_photos)
+    final_packs = [p for p in annual_review.packs_for(db.session(), learner) if p.is_final]
     today = experiences.today()
-    return render_template("family/child.html", learner=learner, entries=shared, final_packs=final_packs,
-                           show_photos=show_photos, today=today,
-                           coming_up=careers.upcoming_for_learner(db.session(), learner, today, days=14),
-                           evidence=evidence.learner_evidence(db.session(), learner, today))
+    return hx.render("family/child.html", "family/_entries_page.html", "family-entries",
+                     learner=learner, entries=shared, final_packs=final_packs,
+                     show_photos=show_photos, today=today,
+                     coming_up=careers.upcoming_for_learner(db.session(), learner, today, days=14),
+                     evidence=evidence.learner_evidence(db.session(), learner, today))

@@ -1,14 +1,16 @@
 """The learner's own pages. Big pictures, few words, everything can be heard."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, request
 from flask_login import current_user
 
 from portfolio import db
 from portfolio.careers import evidence
 from portfolio.careers import service as careers
 from portfolio.experiences import service as experiences
-from portfolio.web import policy
+from portfolio.web import hx, policy
+from portfolio.web.list_pages import list_refused
+from portfolio.web.paging import PagingError
 
 bp = Blueprint("learner", __name__, url_prefix="/me")
 
@@ -16,15 +18,23 @@ bp = Blueprint("learner", __name__, url_prefix="/me")
 @bp.get("/")
 @policy.guard("learner.home")
 def home():
+    """The learner's home with the newest page of their portfolio; ``?after=`` gives a later page
+    (the whole home without JavaScript, only the next cards when htmx asks for them)."""
     dbs = db.session()
+    try:
+        entries = experiences.portfolio_page(dbs, current_user, after=request.args.get("after"))
+    except PagingError as problem:
+        return list_refused(problem)
+    if hx.wants_fragment("portfolio-list"):
+        return hx.render("learner/home.html", "learner/_portfolio_page.html", "portfolio-list", entries=entries)
     today = experiences.today()
     recorded = experiences.recorded_activity_ids(dbs, current_user)
-    return render_template(
-        "learner/home.html",
+    return hx.render(
+        "learner/home.html", "learner/_portfolio_page.html", "portfolio-list",
         learner=current_user,
         today=today,
         activities=[a for a in careers.upcoming_for_learner(dbs, current_user, today) if a.id not in recorded],
         evidence=evidence.learner_evidence(dbs, current_user, today),
         draft=experiences.latest_draft(dbs, current_user),
-        entries=experiences.portfolio(dbs, current_user),
+        entries=entries,
     )

@@ -9,11 +9,14 @@ from flask_login import current_user
 
 from portfolio import db
 from portfolio.careers import evidence as careers_evidence
+from portfolio.errors import KindError
 from portfolio.experiences import service as experiences
 from portfolio.models import SymbolMode, TextSize, User
 from portfolio.people import accounts, cards, tablets
 from portfolio.people.sessions import sign_in
 from portfolio.web import hx, policy
+from portfolio.web.list_pages import list_refused
+from portfolio.web.paging import PagingError
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -22,26 +25,37 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @policy.guard("staff.home")
 def home():
     learners = accounts.learners_for(db.session(), current_user)
-    waiting = experiences.to_check(db.session(), learners)
-    return render_template("staff/home.html", learners=learners, waiting_count=len(waiting))
+    return render_template("staff/home.html", learners=learners,
+                           waiting_count=experiences.count_to_check(db.session(), learners))
 
 
 @bp.get("/to-check")
 @policy.guard("staff.home")
 def to_check():
-    """Entries waiting for a check from the learners this person supports, oldest first."""
+    """Entries waiting for a check from the learners this person supports, oldest first, a page at a time."""
     learners = accounts.learners_for(db.session(), current_user)
-    return render_template("staff/to_check.html", entries=experiences.to_check(db.session(), learners))
+    try:
+        waiting = experiences.to_check(db.session(), learners, after=request.args.get("after"))
+    except PagingError as problem:
+        return list_refused(problem)
+    return hx.render("staff/to_check.html", "staff/_to_check_page.html", "to-check-list", entries=waiting)
 
 
 @bp.get("/learners/<int:learner_id>")
 @policy.guard("learner.support", arg="learner_id")
 def learner(learner: User):
-    return render_template(
-        "staff/learner.html",
+    try:
+        entries = experiences.portfolio_page(db.session(), learner, after=request.args.get("after"))
+    except PagingError as problem:
+        return list_refused(problem)
+    if hx.wants_fragment("learner-entries"):
+        return hx.render("staff/learner.html", "staff/_learner_entries_page.html", "learner-entries",
+                         learner=learner, entries=entries)
+    return hx.render(
+        "staff/learner.html", "staff/_learner_entries_page.html", "learner-entries",
         learner=learner,
         card=cards.current_card(db.session(), learner),
-        entries=experiences.portfolio(db.session(), learner),
+        entries=entries,
         text_sizes=list(TextSize),
         symbol_modes=list(SymbolMode),
         saved=False,
@@ -72,7 +86,7 @@ def settings(learner: User):
         status=200 if error is None else 400,
         learner=learner,
         card=cards.current_card(db.session(), learner),
-        entries=experiences.portfolio(db.session(), learner),
+        entries=experiences.portfolio_page(db.session(), learner),
         text_sizes=list(TextSize),
         symbol_modes=list(SymbolMode),
         saved=error is None,
@@ -137,9 +151,13 @@ def tablet():
         action = request.form.get("action")
         response = make_response(hx.redirect_to(url_for("staff.tablet")))
         if action == "enrol":
-            record, token = tablets.enrol_tablet(
-                dbs, current_user, request.form.get("name", ""), current_app.config["TRUSTED_TABLET_DAYS"]
-            )
+            try:
+                record, token = tablets.enrol_tablet(
+                    dbs, current_user, request.form.get("name", ""), current_app.config["TRUSTED_TABLET_DAYS"]
+                )
+            except KindError as problem:  # a name over the limit
+                flash(problem.message)
+                return response
             dbs.commit()
             response.set_cookie(
                 tablets.COOKIE_NAME, token,

@@ -24,12 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portfolio.errors import KindError
-from portfolio.experiences.service import clean_line
 from portfolio.media.changes import MediaChange
 from portfolio.media.storage import MediaStore
 from portfolio.models import Group, LearnerRecord, NeedArea, Role, School, User
 from portfolio.people import accounts, cards
 from portfolio.people.accounts import PersonDetails
+from portfolio.plain_text import fit_line, too_long_message, without_controls
 from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -228,18 +228,28 @@ def parse_need_area(text: str) -> str | None:
     raise ValueError(text)
 
 
+# Cells that are kept as typed, with their limits: a longer one is a problem named on its row, never cut.
+_KEPT_CELLS = (("first_name", NAME_LIMIT, "the first name"), ("last_name", NAME_LIMIT, "the last name"),
+               ("display_name", 120, "the display name"), ("group", 120, "the group"),
+               ("parent_name", 120, "the parent's name"), ("parent2_name", 120, "the second parent's name"))
+
+
 def _read_row(line: int, values: dict[str, str]) -> LearnerRow:
     def cell(name: str, limit: int = 200) -> str:
-        return clean_line(values.get(name, ""), limit)
+        # Shortened only to quote it in a message, or once the row already has its "too long" problem.
+        return fit_line(values.get(name, ""), limit)
 
     row = LearnerRow(line=line)
+    for name, limit, what in _KEPT_CELLS:
+        if len(without_controls(values.get(name, ""))) > limit:
+            row.problems.append(too_long_message(limit, what))
     row.upn = cell("upn", 40).upper().replace(" ", "")
     if not row.upn:
         row.problems.append("The UPN is missing.")
     elif len(row.upn) > UPN_LIMIT or not _UPN.match(row.upn):
         row.problems.append("The UPN must be letters and numbers only, at most 20.")
     first, last = cell("first_name", NAME_LIMIT), cell("last_name", NAME_LIMIT)
-    row.display_name = clean_line(cell("display_name", 120) or f"{first} {last}", 120)
+    row.display_name = fit_line(cell("display_name", 120) or f"{first} {last}", 120)
     if not row.display_name or (not cell("display_name") and not (first and last)):
         row.problems.append("The first name or last name is missing.")
     _read_dates(row, cell)

@@ -31,13 +31,14 @@ import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal, Union
+from typing import TYPE_CHECKING, Literal, Union
 
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 log = logging.getLogger(__name__)
 
-__all__ = ["EasyReadDocument", "Picture", "find_unicode_font", "latin1_text", "FONT_CANDIDATES"]
+__all__ = ["FONT_CANDIDATES", "EasyReadDocument", "Picture", "find_unicode_font", "latin1_text"]
 
 #: A picture to draw: a file on disk, or image bytes (PNG or JPEG) from the media store.
 Picture = Union[Path, bytes, None]
@@ -101,7 +102,11 @@ class EasyReadDocument:
                  fonts: Sequence[tuple[Path, Path]] = FONT_CANDIDATES) -> None:
         self.page_size: PageSize = page_size
         self._size = _SIZES[page_size]
-        self._pdf = FPDF(orientation="portrait", unit="mm", format=_PAGE_MM[page_size])
+        # fpdf pulls in numpy and fontTools (about a second of CPU): only a document being made pays for it,
+        # not every worker's start-up.
+        from fpdf import FPDF
+
+        self._pdf: FPDF = FPDF(orientation="portrait", unit="mm", format=_PAGE_MM[page_size])
         margin = self._size["margin"]
         self._pdf.set_margins(margin, margin, margin)
         self._pdf.set_auto_page_break(auto=True, margin=margin)

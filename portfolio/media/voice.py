@@ -23,11 +23,13 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import av
-from av.audio.frame import AudioFrame
-from av.audio.stream import AudioStream
-from av.container import OutputContainer
+if TYPE_CHECKING:
+    # PyAV loads FFmpeg's libraries: imported where a recording is handled, not at every start-up.
+    from av.audio.frame import AudioFrame
+    from av.audio.stream import AudioStream
+    from av.container import OutputContainer
 
 from portfolio.errors import KindError
 from portfolio.media.storage import MediaStore, new_key
@@ -91,6 +93,8 @@ def _quieten_ffmpeg() -> None:
     global _quietened
     if _quietened:
         return
+    import av
+
     with _quiet_lock:
         level = av.logging.get_level()
         if level is not None and level > av.logging.ERROR:
@@ -116,6 +120,8 @@ class _AacWriter:
         self._target = target
         self._rate = rate
         self._time_base = Fraction(1, rate)
+        import av
+
         self._resampler = av.AudioResampler(
             format="fltp", layout="mono", rate=rate, frame_size=_AAC_FRAME_SAMPLES
         )
@@ -125,6 +131,8 @@ class _AacWriter:
 
     def _open(self) -> tuple[OutputContainer, AudioStream]:
         if self._output is None or self._stream is None:
+            import av
+
             # faststart puts the index before the audio, so Safari can start
             # playing without first fetching the end of the file.
             self._output = av.open(self._target, mode="w", format="mp4", options={"movflags": "+faststart"})
@@ -161,6 +169,8 @@ class _AacWriter:
 
 def _transcode(data: bytes, demuxer: str, target: str, max_seconds: float, too_long: str) -> float:
     """Decode ``data`` and write it to ``target`` as AAC in MP4; returns the decoded seconds."""
+    import av
+
     with av.open(io.BytesIO(data), mode="r", format=demuxer) as source:
         if not source.streams.audio:
             raise VoiceRefused(NOT_PLAYABLE)

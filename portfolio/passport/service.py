@@ -31,6 +31,7 @@ from portfolio.models import (
     StatementStatus,
     User,
 )
+from portfolio.plain_text import fit_line, too_long_message
 from portfolio.symbols import library as symbols
 from portfolio.symbols import service as school_symbols
 from portfolio.symbols import vocabulary
@@ -198,8 +199,12 @@ SUGGESTED_THANKS = "Thank you. School will look at your idea with the learner."
 
 
 def _clean(text: str) -> str:
-    """One line of plain words: no control characters, single spaces, at most ``MAX_TEXT`` long."""
-    return " ".join(experiences.clean_line(text, MAX_TEXT * 4).split())[:MAX_TEXT].strip()
+    """One line of plain words: no control characters, single spaces. Longer than ``MAX_TEXT`` is
+    refused with a message naming the limit, never cut."""
+    words = " ".join(fit_line(text, len(text or "")).split())
+    if len(words) > MAX_TEXT:
+        raise PassportError(too_long_message(MAX_TEXT))
+    return words
 
 
 def section(key: str) -> Section:
@@ -476,7 +481,7 @@ def passport_pdf(dbs: Session, learner: User, store: MediaStore, static_folder: 
     """The passport as an easy-read PDF. ``evidence_for`` decides which entries this reader may see named."""
     size = "A5" if page_size == "A5" else "A4"
     document = EasyReadDocument(passport_title(learner), page_size=size, author=learner.display_name)
-    picture = lambda reference: symbol_picture(dbs, store, static_folder, learner.school_id, reference)  # noqa: E731
+    picture = lambda reference: symbol_picture(dbs, store, static_folder, learner.school_id, reference)
     document.title_page(learner.display_name, picture=picture(learner.picture_symbol or PASSPORT_SYMBOL),
                         subtitle="My communication passport")
     grouped = by_section(statements(dbs, learner))

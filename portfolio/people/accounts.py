@@ -2,17 +2,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portfolio.errors import KindError
 from portfolio.models import Group, Role, School, SymbolMode, TextSize, User
+from portfolio.people.sessions import end_sessions_for
+from portfolio.plain_text import clean_line
+from portfolio.web.paging import TABLE_PAGE_SIZE, Page, SortKey, keyset_page
 
-# Verified against when no account matches, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 MIN_PASSWORD_LENGTH = 10
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when no account matches, so a wrong email takes as long as a wrong password.
+    Made on first use: an scrypt hash at import would add a tenth of a second to every worker's start."""
+    return generate_password_hash("not-a-real-password", method="scrypt")
+
+
+MAX_NAME = 120  # a person's or a group's name, as its column holds
 
 
 class AccountError(KindError):
@@ -35,7 +47,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password):
         return None
@@ -72,10 +84,10 @@ def _group_in_school(session: Session, school_id: int, group_id: int | None) -> 
 
 
 def create_person(session: Session, school: School, details: PersonDetails, *, hash_method: str = "scrypt") -> User:
-    name = details.display_name.strip()
+    name = clean_line(details.display_name, MAX_NAME, what="the name", refuse=AccountError)
     if not name:
         raise AccountError("Enter a name.")
-    user = User(school_id=school.id, role=details.role.value, display_name=name[:120])
+    user = User(school_id=school.id, role=details.role.value, display_name=name)
     if details.role is Role.LEARNER:
         user.group = _group_in_school(session, school.id, details.group_id)
         user.picture_symbol = details.picture_symbol
@@ -111,10 +123,10 @@ def update_person(
     picture_symbol: str | None = None,
 ) -> User:
     """Change a person's details and links. Every linked record must be from the same school."""
-    name = display_name.strip()
+    name = clean_line(display_name, MAX_NAME, what="the name", refuse=AccountError)
     if not name:
         raise AccountError("Enter a name.")
-    user.display_name = name[:120]
+    user.display_name = name
     if user.role_enum is not Role.LEARNER and email is not None:
         clean = normalise_email(email)
         if "@" not in clean:
@@ -123,6 +135,7 @@ def update_person(
         user.email = clean
     if user.active and not active:
         user.session_version += 1  # signs them out on every device
+        end_sessions_for(session, user.id)
     user.active = active
     if user.role_enum is Role.LEARNER:
         user.group = _group_in_school(session, user.school_id, group_id)
@@ -143,7 +156,7 @@ def update_person(
 
 
 def create_group(session: Session, school: School, name: str) -> Group:
-    clean = name.strip()[:120]
+    clean = clean_line(name, MAX_NAME, what="the group name", refuse=AccountError)
     if not clean:
         raise AccountError("Enter a name for the group.")
     exists = session.scalar(select(Group.id).where(Group.school_id == school.id, Group.name == clean))
@@ -170,6 +183,28 @@ def people_in_school(session: Session, school_id: int, role: Role | None = None)
     if role is not None:
         query = query.where(User.role == role.value)
     return list(session.scalars(query.order_by(User.role, User.display_name)))
+
+
+PEOPLE_ORDER: tuple[SortKey[User], ...] = (
+    SortKey(User.role, False, lambda person: person.role),
+    SortKey(User.display_name, False, lambda person: person.display_name),
+    SortKey(User.id, False, lambda person: person.id),
+)
+
+
+def people_page(session: Session, school_id: int, role: Role | None = None, after: str | None = None) -> Page[User]:
+    """A page of the school's people by role, then name, with each learner's group loaded up front."""
+    query = select(User).where(User.school_id == school_id).options(selectinload(User.group))
+    if role is not None:
+        query = query.where(User.role == role.value)
+    return keyset_page(session, query, PEOPLE_ORDER, after, size=TABLE_PAGE_SIZE)
+
+
+def count_by_role(session: Session, school_id: int) -> dict[Role, int]:
+    """How many people of each role the school has, counted in the database."""
+    counted = dict(session.execute(
+        select(User.role, func.count(User.id)).where(User.school_id == school_id).group_by(User.role)).all())
+    return {role: int(counted.get(role.value, 0)) for role in Role}
 
 
 def groups_in_school(session: Session, school_id: int) -> list[Group]:

@@ -11,6 +11,8 @@ from portfolio.people import accounts
 from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
 from portfolio.web import hx, policy
 from portfolio.web.forms import form_id, form_ids
+from portfolio.web.list_pages import list_refused
+from portfolio.web.paging import PagingError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -23,8 +25,7 @@ def _ids_from(name: str) -> list[int]:
 @policy.guard("admin")
 def home():
     dbs = db.session()
-    people = accounts.people_in_school(dbs, current_user.school_id)
-    counts = {role: sum(1 for p in people if p.role_enum is role) for role in Role}
+    counts = accounts.count_by_role(dbs, current_user.school_id)
     return render_template("admin/home.html", counts=counts, groups=accounts.groups_in_school(dbs, current_user.school_id))
 
 
@@ -33,7 +34,12 @@ def home():
 def people():
     role_value = request.args.get("role", "")
     role = Role(role_value) if role_value in {r.value for r in Role} else None
-    listed = accounts.people_in_school(db.session(), current_user.school_id, role)
+    try:
+        listed = accounts.people_page(db.session(), current_user.school_id, role, request.args.get("after"))
+    except PagingError as problem:
+        return list_refused(problem)
+    if hx.wants_fragment("people-rows"):
+        return hx.render("admin/people.html", "admin/_people_rows_page.html", "people-rows", people=listed, role=role)
     return hx.render("admin/people.html", "admin/_people_list.html", "people-list", people=listed, role=role)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio.models import LoginCard, Role, User, utcnow
+from portfolio.people.sessions import end_sessions_for
 from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
 from portfolio.tokens import new_short_code, new_token, short_code_hash, token_hash
 
@@ -79,6 +80,8 @@ def issue_card(session: Session, learner: User, issued_by: User, days: int) -> I
 
 
 def revoke_cards(session: Session, learner: User) -> int:
+    """Stop the learner's cards, and sign the learner out wherever they are signed in: a card is
+    stopped because it was lost or misused, so a session it opened must not outlive it."""
     now = utcnow()
     count = 0
     for card in session.scalars(
@@ -86,6 +89,7 @@ def revoke_cards(session: Session, learner: User) -> int:
     ):
         card.revoked_at = now
         count += 1
+    end_sessions_for(session, learner.id)
     session.flush()
     return count
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask, current_app, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Exists, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from portfolio import db
-from portfolio.models import Role, SignIn, User, utcnow
+from portfolio.models import LoginCard, Role, SignIn, User, utcnow
 from portfolio.tokens import new_token, token_hash
 from portfolio.web.extensions import login_manager
 
@@ -48,11 +49,27 @@ def _load_user(user_id: str) -> User | None:
     user = db.session().scalar(
         select(User)
         .join(SignIn, SignIn.user_id == User.id)
-        .where(User.id == wanted, SignIn.token_hash == token_hash(token), SignIn.ended_at.is_(None))
+        .where(User.id == wanted, SignIn.token_hash == token_hash(token), SignIn.ended_at.is_(None),
+               User.active.is_(True), or_(SignIn.via != "card", _has_live_card(User.id)))
     )
-    if user is None or str(user.session_version) != raw_version or not user.active:
+    if user is None or str(user.session_version) != raw_version:
         return None
     return user
+
+
+def _has_live_card(user_id: Any) -> Exists:
+    """A card sign-in lasts only while the learner has a card that has not been stopped: a new card
+    (which stops the old one) keeps the learner signed in, stopping their card does not."""
+    return exists().where(LoginCard.learner_id == user_id, LoginCard.revoked_at.is_(None))
+
+
+def end_sessions_for(dbs: Session, user_id: int) -> int:
+    """End every open sign-in of this person at once, on every device. For switching an account
+    off, stopping a learner's card and erasing someone. Returns how many were open; the caller commits."""
+    result = dbs.execute(
+        update(SignIn).where(SignIn.user_id == user_id, SignIn.ended_at.is_(None)).values(ended_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def start_sign_in(dbs: Session, user: User, via: str) -> str:

@@ -10,16 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio.models import TrustedTablet, User, utcnow
+from portfolio.plain_text import clean_line
 from portfolio.tokens import new_token, token_hash
 
 COOKIE_NAME = "school_tablet"
+MAX_TABLET_NAME = 120
 
 
 def enrol_tablet(session: Session, staff: User, name: str, days: int) -> tuple[TrustedTablet, str]:
     token = new_token()
     tablet = TrustedTablet(
         school_id=staff.school_id,
-        name=(name.strip() or "School tablet")[:120],
+        name=clean_line(name, MAX_TABLET_NAME, what="the tablet's name") or "School tablet",
         token_hash=token_hash(token),
         expires_at=utcnow() + timedelta(days=days),
         created_by_id=staff.id,

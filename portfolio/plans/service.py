@@ -65,10 +65,12 @@ def find_plan(dbs: Session, learner: User, plan_id: int) -> TransitionPlan | Non
 def update_words(plan: TransitionPlan, form: Mapping[str, str]) -> None:
     """Aspirations and the four Preparation for Adulthood areas, each in plain words."""
     if "aspirations" in form:
-        plan.aspirations = clean_text(form["aspirations"], MAX_TEXT)
+        plan.aspirations = clean_text(form["aspirations"], MAX_TEXT, what="what you wrote about aspirations",
+                                      refuse=PlanError)
     for area in PfaArea:
         if area.value in form:
-            setattr(plan, area.value, clean_text(form[area.value], MAX_TEXT))
+            words = clean_text(form[area.value], MAX_TEXT, what=f"what you wrote for {area.label}", refuse=PlanError)
+            setattr(plan, area.value, words)
 
 
 def add_option(plan: TransitionPlan, learner_experiences: Sequence[Experience], kind: str, title: str,
@@ -77,13 +79,14 @@ def add_option(plan: TransitionPlan, learner_experiences: Sequence[Experience], 
         kind_value = OptionKind(kind).value
     except ValueError:
         raise PlanError("Please choose what kind of option this is.") from None
-    title = clean_line(title, 200)
+    title = clean_line(title, 200, what="the name", refuse=PlanError)
     if not title:
         raise PlanError("Please give the option a name, such as ‘Catering course at Riverside College’.")
     by_id = {experience.id: experience for experience in learner_experiences}
     if any(experience_id not in by_id for experience_id in experience_ids):
         raise PlanError("Please choose from this learner's own experiences.")
-    option = PlanOption(kind=kind_value, title=title, notes=clean_text(notes, MAX_TEXT),
+    option = PlanOption(kind=kind_value, title=title,
+                        notes=clean_text(notes, MAX_TEXT, what="the note", refuse=PlanError),
                         experiences=[by_id[i] for i in dict.fromkeys(experience_ids)])
     plan.options.append(option)
     return option
@@ -97,7 +100,8 @@ def remove_option(plan: TransitionPlan, option_id: int) -> None:
 
 
 def add_next_step(plan: TransitionPlan, who: str, what: str, by_when: str) -> NextStep:
-    who, what = clean_line(who, 120), clean_line(what, 300)
+    who = clean_line(who, 120, what="who", refuse=PlanError)
+    what = clean_line(what, 300, what="what they will do", refuse=PlanError)
     if not who or not what:
         raise PlanError("Please say who will do it and what they will do.")
     when: date | None = None

@@ -23,6 +23,7 @@ from jinja2 import Environment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portfolio.audit import log as audit_log
 from portfolio.experiences import service as experiences
 from portfolio.media.storage import MediaStore
 from portfolio.models import (
@@ -144,8 +145,12 @@ def write_export(
     symbol_dir: Path,
     exported_at: datetime,
     attribution: str,
+    actor: User | None = None,
+    reason: str = "portable portfolio",
 ) -> None:
-    """Write the learner's portfolio zip into ``out`` (a file opened for writing in binary)."""
+    """Write the learner's portfolio zip into ``out`` (binary); with ``actor``, on the audit trail too."""
+    if actor is not None:
+        record_export(dbs, learner, actor, reason)
     own = list(dbs.scalars(select(SchoolSymbol).where(SchoolSymbol.school_id == learner.school_id)))
     entries = experiences.portfolio(dbs, learner)
     statements = statements_for(dbs, learner)
@@ -178,6 +183,12 @@ def write_export(
         _write_symbols(archive_zip, archive, store, symbol_dir)
         archive_zip.writestr(_info(JSON_NAME, zipfile.ZIP_DEFLATED),
                              json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def record_export(dbs: Session, learner: User, actor: User, reason: str) -> None:
+    """Put a download of the learner's data on their audit trail (the caller commits)."""
+    audit_log.record(dbs, action="exported", record_kind="users", record_id=learner.id, learner_id=learner.id,
+                     school_id=learner.school_id, actor=actor, detail=reason)
 
 
 def _offline_page(templates: Environment, archive: _Archive, learner: User, entry_pages: list[dict[str, Any]],

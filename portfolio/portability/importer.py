@@ -24,8 +24,10 @@ from datetime import date, datetime
 from typing import IO, Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portfolio.audit import log as audit_log
 from portfolio.experiences import service as experiences
 from portfolio.experiences.comments import MAX_COMMENT
 from portfolio.media.photos import PhotoRefused, ingest_photo
@@ -570,14 +572,14 @@ class _Importer:
         return reference if vocabulary.word(reference) is not None else None
 
 
-def _free_uid(dbs: Session, model: type[Experience] | type[PassportStatement], school_id: int, source: str) -> str:
+def _free_uid(dbs: Session, model: type[Experience | PassportStatement], school_id: int, source: str) -> str:
     for candidate in (source, local_uid(school_id, source)):
         if dbs.scalar(select(model.id).where(model.uid == candidate)) is None:
             return candidate
     return str(uuid.uuid4())
 
 
-def _already_here(dbs: Session, model: type[Experience] | type[PassportStatement], school_id: int,
+def _already_here(dbs: Session, model: type[Experience | PassportStatement], school_id: int,
                   source: str) -> Any:
     return dbs.scalar(select(model).where(model.uid.in_([source, local_uid(school_id, source)]),
                                           model.school_id == school_id))
@@ -718,13 +720,27 @@ def import_portfolio(
     try:
         with open_archive(source) as archive:
             parsed, files = read_portfolio(archive)
-            importer = _Importer(dbs, store, archive, files, school, max_voice_seconds, written)
-            importer.own_symbols = {word: symbol_id for word, symbol_id in dbs.execute(
-                select(SchoolSymbol.word, SchoolSymbol.id).where(SchoolSymbol.school_id == school.id))}
-            return _import(importer, parsed, group, actor)
+            try:
+                return _import(_importer(dbs, store, archive, files, school, max_voice_seconds, written),
+                               parsed, group, actor)
+            except IntegrityError:
+                # Someone imported the same archive at the same moment and committed first: their
+                # import record now exists, so a second go finds it and adds only what is new (nothing).
+                _undo(dbs, store, written)
+                written.clear()
+                return _import(_importer(dbs, store, archive, files, school, max_voice_seconds, written),
+                               parsed, group, actor)
     except BaseException:
         _undo(dbs, store, written)
         raise
+
+
+def _importer(dbs: Session, store: MediaStore, archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo],
+              school: School, max_voice_seconds: float, written: list[str]) -> _Importer:
+    importer = _Importer(dbs, store, archive, files, school, max_voice_seconds, written)
+    importer.own_symbols = {word: symbol_id for word, symbol_id in dbs.execute(
+        select(SchoolSymbol.word, SchoolSymbol.id).where(SchoolSymbol.school_id == school.id))}
+    return importer
 
 
 def _undo(dbs: Session, store: MediaStore, written: list[str]) -> None:
@@ -736,6 +752,13 @@ def _undo(dbs: Session, store: MediaStore, written: list[str]) -> None:
 def _import(importer: _Importer, parsed: PortfolioData, group: Group, actor: User) -> ImportResult:
     dbs, school = importer.dbs, importer.school
     record, learner = _find_learner(dbs, school, parsed)
+    if record is None:
+        # Claim the archive before any other write: the UNIQUE (school, export_uid) row is the first
+        # thing a simultaneous import of the same zip meets, so it waits for this one and then fails
+        # at once (IntegrityError, retried by the caller) instead of building a second learner.
+        record = ImportRecord(school_id=school.id, export_uid=parsed.export_uid, imported_by_id=actor.id)
+        dbs.add(record)
+        dbs.flush()
     created = learner is None
     if learner is None:
         learner = User(
@@ -766,10 +789,10 @@ def _import(importer: _Importer, parsed: PortfolioData, group: Group, actor: Use
             continue
         _new_statement(importer, learner, statement_data, entries_by_uid)
         added_statements += 1
-    if record is None:
-        dbs.add(ImportRecord(school_id=school.id, export_uid=parsed.export_uid, learner_id=learner.id,
-                             imported_by_id=actor.id))
-    elif record.learner_id != learner.id:
+    if record.learner_id != learner.id:
         record.learner_id = learner.id
     dbs.flush()
+    audit_log.record(dbs, action="imported", record_kind="import_records", record_id=record.id,
+                     learner_id=learner.id, school_id=school.id, actor=actor,
+                     detail=f"portable portfolio: {added_entries} entries, {added_statements} passport statements")
     return ImportResult(learner, created, added_entries, added_statements, list(importer.written))

@@ -47,7 +47,9 @@ def export(learner: User) -> Response:
             symbol_dir=Path(current_app.static_folder or "static") / "symbols",
             exported_at=utcnow(),
             attribution=symbols.attribution(),
+            actor=policy.actor(),
         )
+        db.session().commit()  # the export's line on the audit trail
         out.seek(0)
     except BaseException:
         out.close()

@@ -23,6 +23,8 @@ from portfolio.models import (
     Role,
     User,
 )
+from portfolio.people.sessions import end_sessions_for
+from portfolio.plain_text import clean_line, without_controls
 from portfolio.school_years import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, year_group
 from portfolio.web.policy import is_learner_of_staff
 
@@ -40,9 +42,10 @@ HOW_FOUND = {"learner": "Spoke to the learner", "family": "Spoke to the family",
 _NUMBER = re.compile(r"[A-Z0-9]{1,20}")
 
 
-def _clean_line(text: str | None, limit: int) -> str:
-    # Control characters (NUL included) would only confuse the read-aloud and the layout.
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", text or "").strip()[:limit].strip()
+def _clean_line(text: str | None, limit: int, what: str) -> str:
+    # Control characters (NUL included) would only confuse the read-aloud and the layout; longer
+    # than the limit is refused, naming it, never cut.
+    return clean_line(text, limit, what=what)
 
 
 def _parse_date(text: str | None, what: str, *, required: bool = False) -> date | None:
@@ -147,7 +150,7 @@ def _need_area(text: str) -> str | None:
 def _upn(session: Session, actor: User, learner: User, text: str) -> str | None:
     """A unique pupil number (13 letters and numbers) or a college learner number (up to 20),
     used by only one learner in the school."""
-    number = re.sub(r"\s+", "", _clean_line(text, 60)).upper()
+    number = re.sub(r"\s+", "", without_controls(text)).upper()  # the pattern below bounds its length
     if not number:
         return None
     if not _NUMBER.fullmatch(number):
@@ -233,7 +236,7 @@ def _destination(form: DestinationForm | None) -> tuple[str, str, str]:
         raise KindError(f"Please choose {what}.")
     if not choices:
         detail = ""
-    return category.value, detail, _clean_line(form.provider, 200)
+    return category.value, detail, _clean_line(form.provider, 200, "the college, employer or service")
 
 
 def _consent(form: LeavingForm, today: date) -> tuple[bool, str, date | None]:
@@ -262,7 +265,7 @@ def leave(session: Session, actor: User, learner: User, form: LeavingForm, today
         raise KindError("Please record leaving on or after the day they leave.")
     if left_on < date(2000, 1, 1):
         raise KindError("The date they left is too long ago. Please check it.")
-    reason = _clean_line(form.reason, 200)
+    reason = _clean_line(form.reason, 200, "why they left")
     consent, by, agreed_on = _consent(form, today)
     category, detail, provider = _destination(form.destination)
     record = get_or_make_record(session, learner)
@@ -271,6 +274,7 @@ def leave(session: Session, actor: User, learner: User, form: LeavingForm, today
     record.updated_by_id = actor.id
     learner.active = False
     learner.session_version = (learner.session_version or 1) + 1
+    end_sessions_for(session, learner.id)
     session.add(Destination(school_id=learner.school_id, learner_id=learner.id, checkpoint=0, due_on=left_on,
                             recorded_on=left_on, category=category, detail=detail, provider=provider,
                             how_found="On leaving", recorded_by_id=actor.id))

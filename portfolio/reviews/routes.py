@@ -115,8 +115,9 @@ def pdf(learner: User, pack_id: int):
     from portfolio.reviews.pdf import render_pack
 
     found = _pack_or_404(learner, pack_id)
-    document = annual_review.build(db.session(), found)
+    document = annual_review.build_for_download(db.session(), found, policy.actor())
     data = render_pack(document, media_store(), db.session(), _audio_links(found, document), STATIC_SYMBOLS)
+    db.session().commit()  # the download's line on the audit trail
     name = f"my-views-{learner.first_name.lower()}-{found.date_to.isoformat()}.pdf"
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

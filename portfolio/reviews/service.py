@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portfolio.audit import log as audit_log
 from portfolio.errors import KindError
 from portfolio.experiences import service as experiences
 from portfolio.experiences.service import clean_text
@@ -55,7 +56,7 @@ def default_range(dbs: Session, learner: User, today: date | None = None) -> tup
     today = today or date.today()
     last = dbs.scalars(
         select(ReviewPack).where(ReviewPack.learner_id == learner.id, ReviewPack.status == ReviewStatus.FINAL.value)
-        .order_by(ReviewPack.date_to.desc())
+        .order_by(ReviewPack.date_to.desc()).limit(1)
     ).first()
     start = last.date_to + timedelta(days=1) if last else today - timedelta(days=365)
     return min(start, today), today
@@ -95,7 +96,7 @@ def update(pack: ReviewPack, form: Mapping[str, str], left_out: list[int]) -> No
     _draft_only(pack)
     for name in ("working", "not_working", "questions"):
         if name in form:
-            setattr(pack, name, clean_text(form[name], MAX_TEXT))
+            setattr(pack, name, clean_text(form[name], MAX_TEXT, refuse=ReviewError))
     pack.left_out = sorted(set(left_out))
 
 
@@ -140,6 +141,13 @@ def _done_item(entry: Experience, pack: ReviewPack) -> dict[str, Any]:
     }
 
 
+def build_for_download(dbs: Session, pack: ReviewPack, actor: User) -> dict[str, Any]:
+    """The pack's document for its PDF; the download goes on the learner's audit trail (the caller commits)."""
+    audit_log.record(dbs, action="exported", record_kind="review_packs", record_id=pack.id,
+                     learner_id=pack.learner_id, school_id=pack.school_id, actor=actor, detail="review pack PDF")
+    return build(dbs, pack)
+
+
 def build(dbs: Session, pack: ReviewPack) -> dict[str, Any]:
     """The whole document as plain data: what a final pack stores, and what pages and PDFs draw."""
     if pack.is_final and pack.snapshot is not None:
@@ -157,7 +165,7 @@ def build(dbs: Session, pack: ReviewPack) -> dict[str, Any]:
         f"I did this on my own: {item['headline']}" for item in kept if item["help"] == HelpLevel.OWN.label
     ]
     plan = dbs.scalars(select(TransitionPlan).where(TransitionPlan.learner_id == learner.id)
-                       .order_by(TransitionPlan.year_group.desc())).first()
+                       .order_by(TransitionPlan.year_group.desc()).limit(1)).first()
     return {
         "learner": {"name": learner.display_name, "first_name": learner.first_name,
                     "picture": learner.picture_symbol or "learner"},

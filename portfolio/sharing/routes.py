@@ -38,7 +38,9 @@ from portfolio.speech import service as speech_service
 from portfolio.symbols.pictures import symbol_url
 from portfolio.symbols.service import REFERENCE_PREFIX
 from portfolio.web import hx, policy, secret_pages
-from portfolio.web.forms import form_ids
+from portfolio.web.forms import form_id, form_ids
+from portfolio.web.list_pages import list_refused
+from portfolio.web.paging import PagingError
 
 bp = Blueprint("sharing", __name__)
 
@@ -194,7 +196,7 @@ def _form_context(learner: User, *, audience: str = "", sections: list[str] | No
 @policy.guard("share.manage", arg="learner_id")
 def new_link(learner: User):
     dbs = db.session()
-    activity = sharing.activity_for(dbs, learner, request.values.get("activity", type=int))
+    activity = sharing.activity_for(dbs, learner, form_id(request.values.get("activity")))  # never past the id range
     if request.method == "GET":
         return render_template("sharing/new.html", **_form_context(learner, activity=activity))
     form = request.form
@@ -240,9 +242,13 @@ def created(learner: User, link_id: int):
 @policy.guard("share.manage", arg="learner_id")
 def links(learner: User):
     dbs = db.session()
-    return render_template("sharing/links.html", learner=learner, links=sharing.links_for(dbs, learner),
-                           photos_allowed=consent.allows(dbs, learner, ConsentUse.OUTSIDE_SCHOOL),
-                           section_labels={section.value: section.label for section in PassportSection})
+    try:
+        page = sharing.links_for(dbs, learner, after=request.args.get("after"))
+    except PagingError as problem:
+        return list_refused(problem)
+    return hx.render("sharing/links.html", "sharing/_links_page.html", "share-link-list", learner=learner,
+                     links=page, photos_allowed=consent.allows(dbs, learner, ConsentUse.OUTSIDE_SCHOOL),
+                     section_labels={section.value: section.label for section in PassportSection})
 
 
 @bp.post("/staff/learners/<int:learner_id>/share/<int:link_id>/revoke")

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portfolio import secret_links
+from portfolio.audit import log as audit_log
 from portfolio.errors import KindError
 from portfolio.experiences import service as experiences
 from portfolio.models import (
@@ -40,9 +41,11 @@ from portfolio.models import (
 )
 from portfolio.people import consent
 from portfolio.people.consent import ConsentUse
+from portfolio.plain_text import check_length, without_controls
 from portfolio.secret_links import LinkState, SpeechTokens
 from portfolio.speech.engine import normalise_text
 from portfolio.tokens import new_token, token_hash
+from portfolio.web.paging import Page, SortKey, keyset_page
 
 EXPIRY_DAYS: tuple[int, ...] = (7, 30, 90)
 DEFAULT_EXPIRY_DAYS = 30
@@ -117,7 +120,8 @@ class SharedPage:
 
 def clean_audience(text: str) -> str:
     # Control characters and line breaks would only confuse the read-aloud and the layout.
-    return re.sub(r"\s+", " ", re.sub(r"[\x00-\x1f\x7f]+", " ", text or "")).strip()[:MAX_AUDIENCE].strip()
+    words = re.sub(r"\s+", " ", without_controls(text))
+    return check_length(words, MAX_AUDIENCE, what="who it is for", refuse=ShareError)
 
 
 def passport_sections(session: Session, learner: User) -> list[SectionChoice]:
@@ -237,14 +241,20 @@ def revoke(session: Session, learner: User, link_id: int) -> bool:
     return True
 
 
-def links_for(session: Session, learner: User, now: datetime | None = None) -> list[LinkSummary]:
-    """The learner's links, newest first, with how often and when each was last opened."""
+LINK_ORDER: tuple[SortKey[ShareLink], ...] = (
+    SortKey(ShareLink.created_at, True, lambda link: link.created_at),
+    SortKey(ShareLink.id, True, lambda link: link.id),
+)
+
+
+def links_for(session: Session, learner: User, now: datetime | None = None,
+              after: str | None = None) -> Page[LinkSummary]:
+    """A page of the learner's links, newest first, with how often and when each was last opened
+    (counted in one grouped query for the page, however long each link's log is)."""
     moment = now or utcnow()
-    links = list(session.scalars(
-        select(ShareLink)
-        .where(ShareLink.learner_id == learner.id, ShareLink.school_id == learner.school_id)
-        .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
-    ))
+    page = keyset_page(session, select(ShareLink).where(
+        ShareLink.learner_id == learner.id, ShareLink.school_id == learner.school_id), LINK_ORDER, after)
+    links = page.items
     counts = {
         link_id: (count, last)
         for link_id, count, last in session.execute(
@@ -253,7 +263,8 @@ def links_for(session: Session, learner: User, now: datetime | None = None) -> l
             .group_by(ShareAccess.link_id)
         )
     }
-    return [LinkSummary(link, state_of(link, moment), *counts.get(link.id, (0, None))) for link in links]
+    rows = [LinkSummary(link, state_of(link, moment), *counts.get(link.id, (0, None))) for link in links]
+    return Page(rows, page.next_cursor, page.after)
 
 
 def record_access(session: Session, link: ShareLink, what: str, user_agent: str | None) -> ShareAccess:
@@ -263,6 +274,10 @@ def record_access(session: Session, link: ShareLink, what: str, user_agent: str 
     client = re.sub(r"[\x00-\x1f\x7f]+", " ", user_agent or "").strip()[:MAX_CLIENT]
     access = ShareAccess(link_id=link.id, what=what, client=client, at=utcnow())
     session.add(access)
+    if what == "page":  # the About me page itself goes on the learner's audit trail; its pictures do not
+        audit_log.record(session, action="viewed", record_kind="share_links", record_id=link.id,
+                         learner_id=link.learner_id, school_id=link.school_id, actor_role="visitor",
+                         detail="About me page")
     session.flush()
     return access
 

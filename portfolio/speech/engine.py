@@ -143,7 +143,7 @@ def _default_engine_factory() -> Any:
     machine without pyttsx3 or espeak-ng; the failure is reported through
     ``SpeechService.available`` instead.
     """
-    import pyttsx3  # noqa: PLC0415 - deliberate lazy import, see docstring
+    import pyttsx3
 
     return pyttsx3.init()
 
@@ -326,8 +326,13 @@ class SpeechService:
         return self._unavailable_reason is None and not self._closed
 
     @property
+    def started(self) -> bool:
+        """Whether the worker thread (and so the engine's start-up) has been started."""
+        return self._thread is not None
+
+    @property
     def voice_id(self) -> str:
-        """The espeak voice id in use (part of every cache key).
+        """The espeak voice id in use, chosen from the engine's own voices.
 
         Waits for start-up because the id is chosen from the engine's own
         voice list. When the engine is unavailable, the hint itself is
@@ -335,6 +340,11 @@ class SpeechService:
         """
         self._await_ready(_READY_TIMEOUT)
         return self._voice_id if self._voice_id is not None else self._voice_hint
+
+    @property
+    def voice_hint(self) -> str:
+        """The voice as configured (``"en-gb"``), part of every cache key."""
+        return self._voice_hint
 
     @property
     def rate(self) -> int:
@@ -353,13 +363,28 @@ class SpeechService:
     def cache_key(self, text: str) -> str:
         """Return the SHA-256 hex digest identifying the audio for ``text``.
 
-        The voice and rate are part of the key so changing either
-        configuration never serves stale audio from the cache directory. The
-        text is normalised first so trivial whitespace differences share one
-        file.
+        The configured voice and the rate are part of the key so changing
+        either never serves stale audio from the cache directory. It is the
+        voice as configured (the hint), not the id espeak's list resolves it
+        to: working that out means starting the engine, and a cached MP3 must
+        be found without waiting for that (see :meth:`cached`). The text is
+        normalised first so trivial whitespace differences share one file.
         """
-        material = f"{self.voice_id}|{self._rate}|{normalise_text(text)}"
+        material = f"{self._voice_hint}|{self._rate}|{normalise_text(text)}"
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+    def cached(self, text: str, target_dir: pathlib.Path) -> pathlib.Path | None:
+        """The MP3 of ``text`` already in ``target_dir``, or None; never starts or waits for the engine.
+
+        The first read-aloud request after a worker starts would otherwise wait
+        for espeak's start-up (about a quarter of a second) even when its audio
+        was made long ago.
+        """
+        spoken = normalise_text(text)
+        if not spoken:
+            return None
+        path = pathlib.Path(target_dir) / f"{self.cache_key(spoken)}.mp3"
+        return path if path.is_file() else None
 
     def synthesise(self, text: str, target_dir: pathlib.Path, timeout: float = 20.0) -> pathlib.Path:
         """Return the path of an MP3 of ``text`` inside ``target_dir``.
@@ -379,6 +404,9 @@ class SpeechService:
             raise SpeechUnavailable("There is no text to read aloud.")
         if self._closed:
             raise SpeechUnavailable("The speech service has been shut down.")
+        found = self.cached(spoken, target_dir)
+        if found is not None:
+            return found
         deadline = time.monotonic() + timeout
         if not self._await_ready(max(0.0, timeout)):
             raise SpeechUnavailable("The speech engine is not ready.")
@@ -386,8 +414,6 @@ class SpeechService:
             raise SpeechUnavailable(f"Speech engine unavailable: {self._unavailable_reason}")
 
         target_path = pathlib.Path(target_dir) / f"{self.cache_key(spoken)}.mp3"
-        if target_path.is_file():
-            return target_path
 
         future: Future[pathlib.Path] = Future()
         with self._lifecycle_lock:
@@ -459,7 +485,7 @@ class SpeechService:
         Raises with a human-readable message on any problem; the caller turns
         that into the single "unavailable" warning.
         """
-        import soundfile  # noqa: PLC0415 - lazy so a missing libsndfile cannot break app import
+        import soundfile
 
         if "MP3" not in soundfile.available_formats():
             raise RuntimeError("libsndfile on this machine cannot write MP3")
@@ -522,7 +548,7 @@ class SpeechService:
                 job.future.set_result(self._run_job(job))
             except SpeechUnavailable as exc:
                 job.future.set_exception(exc)
-            except Exception as exc:  # noqa: BLE001 - one bad job must not kill the worker
+            except Exception as exc:
                 logger.warning("Speech synthesis failed: %s", exc, exc_info=True)
                 job.future.set_exception(SpeechUnavailable(f"Speech synthesis failed: {exc}"))
 
@@ -613,7 +639,7 @@ class SpeechService:
         then renamed, so a browser (or a concurrent request) can never be
         served a half-written file under the final name.
         """
-        import soundfile  # noqa: PLC0415 - lazy for the same reason as in start-up
+        import soundfile
 
         data, samplerate = soundfile.read(str(wav_path), dtype="int16")
         if len(data) == 0:

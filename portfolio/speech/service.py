@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import ctypes.util
 import logging
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +47,26 @@ def engine_installed() -> bool:
     return any(ctypes.util.find_library(name) for name in ("espeak-ng", "espeak"))
 
 
+def warm_up(app: Flask) -> threading.Thread:
+    """Get a new server worker ready to read aloud, in the background: start the speech engine, so the
+    first new sentence does not wait for espeak, and read the words written in the app's source (about
+    half a second of CPU), which the first page with a Hear button would otherwise wait for.
+
+    Called once a worker is running (``gunicorn.conf.py``), not by ``create_app``, so tests, commands
+    and scripts never start work they do not use. Returns at once, with the thread reading the source."""
+    engine: SpeechService | None = app.extensions.get("speech")
+    if engine is not None:
+        engine.start()
+    reader = threading.Thread(target=_source_words_for, args=(app,), name="speech-source-words", daemon=True)
+    reader.start()
+    return reader
+
+
+def _source_words_for(app: Flask) -> frozenset[str]:
+    template_folder = str(Path(app.root_path, app.template_folder or "templates"))
+    return _words_in_source(template_folder, app.root_path, app.jinja_env)
+
+
 def service() -> SpeechService | None:
     return current_app.extensions.get("speech")
 
@@ -61,6 +82,7 @@ _URL_CACHE_SIZE = 4096
 
 
 _SOURCE_WORDS: dict[tuple[str, str], frozenset[str]] = {}
+_SOURCE_WORDS_LOCK = threading.Lock()
 # The demo's people are made up, but a real learner may share a name with one of them.
 _NOT_INTERFACE_SOURCE = frozenset({"demo.py", "demo_desk.py"})
 
@@ -70,7 +92,11 @@ def _words_in_source(template_folder: str, package_folder: str, environment: Env
     Read once per process: the source does not change while the app runs."""
     key = (template_folder, package_folder)
     if key not in _SOURCE_WORDS:
-        _SOURCE_WORDS[key] = _read_source_words(template_folder, package_folder, environment)
+        # One reader at a time: Python 3.11's ast.parse can fail with "recursion depth mismatch"
+        # when threads parse at once (the first pages of a threaded server, rendered together).
+        with _SOURCE_WORDS_LOCK:
+            if key not in _SOURCE_WORDS:
+                _SOURCE_WORDS[key] = _read_source_words(template_folder, package_folder, environment)
     return _SOURCE_WORDS[key]
 
 
@@ -90,9 +116,7 @@ def _read_source_words(template_folder: str, package_folder: str, environment: E
 
 def is_interface_words(text: str) -> bool:
     """Whether ``text`` is written in the app's source, so the same for everyone and safe to publish."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    template_folder = str(Path(app.root_path, app.template_folder or "templates"))
-    return normalise_text(text) in _words_in_source(template_folder, app.root_path, app.jinja_env)
+    return normalise_text(text) in _source_words_for(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def audio_url(text: str, *, private: bool) -> str:
@@ -116,9 +140,17 @@ def audio_url(text: str, *, private: bool) -> str:
 
 def synthesise(text: str, *, private: bool) -> Path | None:
     """The MP3 of ``text`` (made now or taken from the cache), or None when the server cannot
-    speak, in which case the page falls back to the browser's own voice."""
+    speak, in which case the page falls back to the browser's own voice.
+
+    A cached MP3 is sent without waiting for the engine: a worker that has just started may still
+    be warming it up (see ``warm_up``)."""
     engine = service()
-    if engine is None or not engine.available:
+    if engine is None:
+        return None
+    found = engine.cached(text, audio_dir(private=private))
+    if found is not None:
+        return found
+    if not engine.available:
         return None
     try:
         return engine.synthesise(text, audio_dir(private=private))

@@ -6,12 +6,15 @@ that one school cannot even learn that another school's record exists.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Callable, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from flask import abort, request, url_for
 from flask_login import current_user
+from sqlalchemy import true
+from sqlalchemy.sql.elements import ColumnElement
 
 from portfolio import db
 from portfolio.models import (
@@ -192,6 +195,13 @@ def visible_comments(actor: User, experience: Experience) -> list[FamilyComment]
     return list(experience.comments)
 
 
+def visible_comments_condition(actor: User) -> ColumnElement[bool]:
+    """The same rule as ``visible_comments``, as a SQL condition for comments read a page at a time."""
+    if actor.role_enum is Role.LEARNER:
+        return FamilyComment.passed_on_at.is_not(None)
+    return true()
+
+
 def can_see_statement(actor: User, statement: PassportStatement) -> bool:
     """Everyone who may see the passport sees its active statements; a suggestion only staff and its author."""
     if statement.status == StatementStatus.ACTIVE.value:
@@ -278,6 +288,13 @@ RULES: dict[str, Rule] = {
     "group.cards": Rule(roles=STAFF_ROLES, kind="group", relation=works_with_group),
     "imports.manage": Rule(roles=frozenset({Role.ADMIN})),
     "reports.view": Rule(roles=frozenset({Role.ADMIN})),
+    # Looking after a learner's data: only an admin of the learner's school reads their audit trail
+    # or downloads everything held about them.
+    "audit.view": Rule(roles=frozenset({Role.ADMIN}), kind="learner", relation=_admin_of),
+    "subject_access.download": Rule(roles=frozenset({Role.ADMIN}), kind="learner", relation=_admin_of),
+    # Erasure: only the careers leader of the learner's own school (another school's gets 404).
+    "learner.erase": Rule(roles=frozenset({Role.ADMIN}), kind="learner", relation=_admin_of),
+    "experience.erase": Rule(roles=frozenset({Role.ADMIN}), kind="experience", relation=_admin_of),
 }
 
 

@@ -132,6 +132,8 @@
   }
 
   document.addEventListener("htmx:afterSwap", function (event) {
+    var sender = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (sender && sender.hasAttribute && sender.hasAttribute("data-paging-list")) { return; }  // paging.js
     var old = event.detail.target;
     var fresh = (old && old.id && document.getElementById(old.id)) || event.target;
     if (!fresh || !fresh.querySelector) { return; }

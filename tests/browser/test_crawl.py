@@ -28,7 +28,7 @@ from .conftest import (
 
 # Links that are files, not pages, or that leave the signed-in area on purpose.
 NOT_PAGES = re.compile(r"(/photos/|/voice|/image|/media/|/audio|\.pdf|\.csv|/pdf|/export|/download|/static/|/speech/)")
-MAX_PAGES_PER_ROLE = 60
+MAX_PAGES_PER_ROLE = 90
 
 
 def _shape(link: str) -> str:

@@ -27,7 +27,7 @@ def test_parent_records_a_spoken_comment(browser: Browser, playwright: Playwrigh
         expect(page.locator("#recorder-state")).to_contain_text("Your message is ready")
         assert page.eval_on_selector("#field-comment-voice", "input => input.files.length") == 1
         page.locator("#send-comment").click()
-        comment = page.locator(".comment").last
+        comment = page.locator(".comment").first  # newest first
         expect(comment.locator(".play-recording")).to_be_visible()
         entry_url = page.url.split("#")[0]
     finally:
@@ -38,10 +38,10 @@ def test_parent_records_a_spoken_comment(browser: Browser, playwright: Playwrigh
     try:
         page = staff.new_page()
         page.goto(entry_url)
-        voice = page.locator(".comment .play-recording").last
+        voice = page.locator(".comment .play-recording").first
         voice.click()
         page.wait_for_function("() => (document.body.getAttribute('data-audio-playing') || '').includes('/comments/')")
-        page.locator(".comment button", has_text="Pass on").last.click()
-        expect(page.locator(".comment").last).to_contain_text("passed on to Maya")
+        page.locator(".comment button", has_text="Pass on").first.click()
+        expect(page.locator(".comment").first).to_contain_text("passed on to Maya")
     finally:
         staff.close()

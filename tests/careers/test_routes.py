@@ -164,8 +164,11 @@ def test_changed_benchmarks_without_a_reason_are_refused_and_kept(
 def test_hostile_text_is_cleaned_and_escaped(app: Flask, client: FlaskClient, world: World, careers_world: dict,
                                              no_csrf: Flask) -> None:
     sign_in_as(client, world.ta)
+    too_long = client.post("/careers/activities/new", data=_plan_form(world, title="x" * 201))
+    assert too_long.status_code == 400  # refused with the limit named, never cut and kept
+    assert "The name of the activity is too long. Please use 200 letters or fewer." in too_long.get_data(as_text=True)
     response = client.post("/careers/activities/new", data=_plan_form(
-        world, title="<script>alert(1)</script>\x00" + "x" * 400, notes="\x00<img src=x onerror=alert(1)>",
+        world, title="<script>alert(1)</script>\x00" + "x" * 170, notes="\x00<img src=x onerror=alert(1)>",
         employer_id="not-a-number", group_id="'; DROP TABLE users;--", learner=[str(world.learner.id), "abc"]))
     assert response.status_code == 302
     html = _page(client, response.headers["Location"])
@@ -173,7 +176,7 @@ def test_hostile_text_is_cleaned_and_escaped(app: Flask, client: FlaskClient, wo
     assert "<img src=x" not in html
     with app.app_context():
         saved = db.session().scalars(select(CareersActivity).order_by(CareersActivity.id.desc())).first()
-        assert saved is not None and "\x00" not in saved.title + saved.notes and len(saved.title) == 200
+        assert saved is not None and "\x00" not in saved.title + saved.notes and len(saved.title) == 196
         assert saved.employer_id is None
 
 

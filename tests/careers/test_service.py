@@ -142,12 +142,16 @@ def test_dates_days_and_weeks_are_checked(dbs: Session, world: World) -> None:
     assert weekend.days == 0.5
 
 
-def test_hostile_text_is_cleaned_and_cut(dbs: Session, world: World) -> None:
-    [activity] = _plan(dbs, _get(dbs, world.ta), [world.learner.id], kind="guidance", title="Meet\x00ing\n" + "x" * 500,
-                       adviser_name="Ann\x00 Lee", adviser_level="Level 6" + "!" * 100, notes="a\x00b" * 3000)
+def test_hostile_text_is_cleaned_and_over_long_text_refused(dbs: Session, world: World) -> None:
+    [activity] = _plan(dbs, _get(dbs, world.ta), [world.learner.id], kind="guidance", title="Meet\x00ing\n" + "x" * 100,
+                       adviser_name="Ann\x00 Lee", adviser_level="Level 6", notes="a\x00b" * 1000)
     assert "\x00" not in activity.title + activity.adviser_name + activity.notes
-    assert len(activity.title) == 200 and len(activity.adviser_level) == 60 and len(activity.notes) <= 4000
+    assert activity.title == "Meet ing " + "x" * 100 and activity.notes == "a b" * 1000
     assert activity.adviser_name == "Ann  Lee"
+    for field, limit, what in (("title", 200, "The name of the activity"), ("adviser_level", 60, "The adviser's level"),
+                               ("notes", 4000, "The note")):
+        with pytest.raises(KindError, match=f"{what} is too long. Please use {limit} letters or fewer."):
+            _plan(dbs, _get(dbs, world.ta), [world.learner.id], kind="guidance", **{field: "x" * (limit + 1)})
 
 
 def test_adviser_details_are_kept_only_for_guidance(dbs: Session, world: World) -> None:

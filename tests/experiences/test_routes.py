@@ -13,8 +13,9 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from portfolio import db
-from portfolio.experiences.service import MAX_CAPTION, MAX_NOTE, MAX_PLACE, clean_line, clean_text
+from portfolio.experiences.service import MAX_CAPTION, MAX_NOTE, MAX_PLACE
 from portfolio.models import Experience, ExperiencePhoto, ExperienceStatus, FamilyComment, MediaFile, User
+from portfolio.plain_text import without_controls
 from tests.conftest import FIXTURES, sign_in_as
 from tests.factories import Entries, World
 
@@ -207,16 +208,23 @@ def test_hostile_text_is_stored_intact_and_shown_inert(no_csrf: Flask, world: Wo
     parent = _as(no_csrf, world.parent)
     ta = _as(no_csrf, world.ta)
     for name, text in hostile.items():
-        assert learner.post(f"/experiences/{entries.draft.id}/steps/words", data={"caption": text}).status_code == 302
-        assert learner.post(f"/experiences/{entries.draft.id}/steps/place", data={"place": text}).status_code == 302
-        assert ta.post(f"/experiences/{entries.draft.id}/details", data={"staff_note": text}).status_code == 302
-        assert parent.post(f"/experiences/{entries.shared.id}/comments", data={"text": text}).status_code == 302
+        before = _entry(no_csrf, entries.draft.id)
+        posts = ((learner, f"/experiences/{entries.draft.id}/steps/words", "caption", MAX_CAPTION, False),
+                 (learner, f"/experiences/{entries.draft.id}/steps/place", "place", MAX_PLACE, False),
+                 (ta, f"/experiences/{entries.draft.id}/details", "staff_note", MAX_NOTE, True),
+                 (parent, f"/experiences/{entries.shared.id}/comments", "text", 500, True))
+        for client, url, field, limit, lines in posts:
+            answer = client.post(url, data={field: text})
+            too_long = len(without_controls(text, keep_line_breaks=lines)) > limit
+            # Over the limit is refused with a message naming it, never cut and saved.
+            assert answer.status_code == (400 if too_long else 302), (name, field)
+            assert (f"Please use {limit} letters or fewer." in answer.get_data(as_text=True)) is too_long
         entry = _entry(no_csrf, entries.draft.id)
-        # Kept as typed, except that control characters (a NUL byte) become a space and the
-        # one-line fields are cut to their length.
-        assert entry.caption == clean_line(text, MAX_CAPTION), name
-        assert entry.place == clean_line(text, MAX_PLACE), name
-        assert entry.staff_note == clean_text(text, MAX_NOTE), name
+        # Kept as typed, except that control characters (a NUL byte) become a space.
+        fits = len(without_controls(text)) <= MAX_PLACE
+        assert entry.caption == (without_controls(text) if fits else before.caption), name
+        assert entry.place == (without_controls(text) if fits else before.place), name
+        assert entry.staff_note == (without_controls(text, keep_line_breaks=True) if fits else before.staff_note), name
         for page in (learner.get(f"/experiences/{entries.draft.id}"), ta.get(f"/experiences/{entries.draft.id}/edit"),
                      parent.get(f"/experiences/{entries.shared.id}")):
             html = page.get_data(as_text=True)
@@ -226,7 +234,8 @@ def test_hostile_text_is_stored_intact_and_shown_inert(no_csrf: Flask, world: Wo
             assert "test-secret" not in html  # template syntax in text is never evaluated
     with no_csrf.app_context():
         stored = {c.text for c in db.session().query(FamilyComment)}
-    assert {clean_text(text, 500) for text in hostile.values()} <= stored
+    assert {without_controls(text, keep_line_breaks=True) for text in hostile.values() if len(text) <= 500} <= stored
+    assert not any(len(text) > 500 for text in stored) and hostile["long"][:500] not in stored
     assert hostile["sql"] in stored and hostile["right_to_left"] in stored and hostile["emoji_and_accents"] in stored
 
 
@@ -336,7 +345,7 @@ def test_htmx_choice_returns_only_its_step(no_csrf: Flask, world: World, entries
 def test_caption_words_get_symbols_and_staff_can_pick_another(no_csrf: Flask, world: World, entries: Entries) -> None:
     learner = _as(no_csrf, world.learner)
     html = learner.get(f"/experiences/{entries.shared.id}").get_data(as_text=True)
-    caption = re.search(r'<p class="caption".*?</p>', html, re.S)
+    caption = re.search(r'<p class="caption".*?</p>', html, re.DOTALL)
     assert caption
     assert 'src="/static/symbols/' in caption.group(0)
     ta = _as(no_csrf, world.ta)
@@ -345,7 +354,7 @@ def test_caption_words_get_symbols_and_staff_can_pick_another(no_csrf: Flask, wo
     assert ta.post(f"/experiences/{entries.shared.id}/caption-symbol",
                    data={"word": "plants", "symbol": "dog"}).status_code == 302
     html = learner.get(f"/experiences/{entries.shared.id}").get_data(as_text=True)
-    caption = re.search(r'<p class="caption".*?</p>', html, re.S)
+    caption = re.search(r'<p class="caption".*?</p>', html, re.DOTALL)
     assert caption and "/static/symbols/dog.svg" in caption.group(0)
     refused = ta.post(f"/experiences/{entries.shared.id}/caption-symbol",
                       data={"word": "plants", "symbol": "not-a-symbol"})
@@ -358,7 +367,7 @@ def test_school_symbol_replaces_a_word(no_csrf: Flask, world: World, entries: En
     saved = ta.post("/symbols/", data={"word": "plants", "image": (io.BytesIO(png), "plants.png")})
     assert saved.status_code == 302
     html = _as(no_csrf, world.parent).get(f"/experiences/{entries.shared.id}").get_data(as_text=True)
-    caption = re.search(r'<p class="caption".*?</p>', html, re.S)
+    caption = re.search(r'<p class="caption".*?</p>', html, re.DOTALL)
     assert caption and re.search(r'src="/symbols/\d+/image"', caption.group(0))
     refused = ta.post("/symbols/", data={"word": "bad", "image": (io.BytesIO(b"<svg onload=alert(1)>"), "x.svg")})
     assert refused.status_code == 400 and "not a photo we can use" in refused.get_data(as_text=True)

@@ -109,8 +109,11 @@ def test_caption_built_by_tapping_words(ctx, world: World) -> None:  # type: ign
     assert entry.caption == "I made tea"
     experiences.remove_last_caption_word(entry)
     assert entry.caption == "I made"
-    experiences.set_caption(entry, "x" * 600)
-    with pytest.raises(ExperienceError):
+    with pytest.raises(ExperienceError, match="What you wrote is too long. Please use 500 letters or fewer."):
+        experiences.set_caption(entry, "x" * 501)
+    assert entry.caption == "I made"  # refused, not cut and kept
+    experiences.set_caption(entry, "x" * experiences.MAX_CAPTION)
+    with pytest.raises(ExperienceError, match="Your words are full"):
         experiences.add_caption_word(entry, "more")
     assert len(entry.caption) == experiences.MAX_CAPTION
 

@@ -178,12 +178,17 @@ def test_hostile_words_are_kept_clean_and_shown_as_text(app: Flask, staff: Flask
     hostile = json.loads((FIXTURES / "hostile_text.json").read_text(encoding="utf-8"))
     path = make_link(staff, participant_id)
     employer = app.test_client()
-    words = "\n".join(hostile.values())
+    too_long = "\n".join(hostile.values())
+    refused = _send(employer, path, author_name=hostile["script"], went_well=too_long, work_on=hostile["template"])
+    assert refused.status_code == 400  # refused with the limit named, never cut and kept
+    assert "What went well is too long. Please use 1000 letters or fewer." in refused.get_data(as_text=True)
+    assert _stored(app).submitted_at is None
+    words = "\n".join(text for text in hostile.values() if len(text) < 100)
     assert _send(employer, path, author_name=hostile["script"] + hostile["null_byte"], went_well=words,
                  work_on=hostile["template"]).status_code == 302
     stored = _stored(app)
     assert "\x00" not in stored.author_name + stored.went_well
-    assert len(stored.author_name) <= 120 and len(stored.went_well) <= 1000
+    assert stored.went_well == words.replace("\x00", " ").strip()
     for html in (employer.get(path).get_data(as_text=True),
                  staff.get(f"/feedback/participants/{participant_id}").get_data(as_text=True)):
         assert "<script>alert" not in html and "&lt;script&gt;alert(" in html

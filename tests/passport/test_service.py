@@ -82,7 +82,9 @@ def test_typed_statements_are_cleaned_and_limited(dbs: Session, world: World) ->
     assert first.text == "I like the farm"
     assert "\x00" not in first.text and "\n" not in first.text and first.symbol == "farm"
     assert passport.add_own(dbs, learner, learner, "likes", first.text).id == first.id
-    assert len(passport.add_own(dbs, learner, learner, "likes", "x" * 500).text) == passport.MAX_TEXT
+    with pytest.raises(PassportError, match="That is too long. Please use 200 letters or fewer."):
+        passport.add_own(dbs, learner, learner, "likes", "x" * (passport.MAX_TEXT + 1))
+    assert len(passport.add_own(dbs, learner, learner, "likes", "x" * passport.MAX_TEXT).text) == passport.MAX_TEXT
     assert passport.add_own(dbs, learner, learner, "likes", "zzz qqq").symbol == "heart"  # the section's own
     assert passport.add_own(dbs, learner, learner, "likes", "Ok", symbol="dog").symbol == "dog"
     with pytest.raises(PassportError):

@@ -122,8 +122,12 @@ def test_hostile_text_is_shown_inert(no_csrf: Flask, world: World) -> None:
     text = " ".join(hostile.values())
     refused = ta.post(f"/records/learners/{world.learner.id}", data={"upn": hostile["script"]})
     assert refused.status_code == 400 and "<script>alert" not in refused.get_data(as_text=True)
+    too_long = ta.post(f"/records/learners/{world.learner.id}/leaving", data=_leaving_data(reason=text))
+    assert too_long.status_code == 400  # refused with the limit named, never cut and kept
+    assert "Why they left is too long. Please use 200 letters or fewer." in too_long.get_data(as_text=True)
+    short = " ".join(value for value in hostile.values() if len(value) < 40)[:200]
     response = ta.post(f"/records/learners/{world.learner.id}/leaving",
-                       data=_leaving_data(reason=text, provider=hostile["attribute"] + hostile["null_byte"]))
+                       data=_leaving_data(reason=short, provider=hostile["attribute"] + hostile["null_byte"]))
     assert response.status_code == 302
     page = ta.get(f"/records/learners/{world.learner.id}/destinations").get_data(as_text=True)
     assert "<script>alert" not in page and "test-secret" not in page and '" onmouseover' not in page

@@ -68,10 +68,12 @@ def test_left_out_entries_stay_out_and_hostile_text_is_inert(no_csrf: Flask, wor
     pack_url = ta.post(f"/learners/{world.learner.id}/reviews",
                        data={"date_from": day, "date_to": day}).headers["Location"]
     hostile: dict[str, str] = json.loads((FIXTURES / "hostile_text.json").read_text(encoding="utf-8"))
-    # The long text goes last: questions are cut at 3000 characters.
-    ordered = [text for name, text in hostile.items() if name != "long"] + [hostile["long"]]
-    ta.post(f"{pack_url}/edit", data={"questions": "\n".join(ordered),
-                                      "left_out": str(entries.shared.id)})
+    # Over 3000 letters is refused with the limit named, never cut and kept.
+    refused = ta.post(f"{pack_url}/edit", data={"questions": "\n".join(hostile.values())})
+    assert refused.status_code == 400 and "Please use 3000 letters or fewer." in refused.get_data(as_text=True)
+    ordered = [text for name, text in hostile.items() if name != "long"] + [hostile["long"][:1000]]
+    saved = ta.post(f"{pack_url}/edit", data={"questions": "\n".join(ordered), "left_out": str(entries.shared.id)})
+    assert saved.status_code == 302
     html = ta.get(pack_url).get_data(as_text=True)
     assert "<script>alert" not in html and "test-secret" not in html
     assert f'id="review-entry-{entries.shared.id}"' not in html

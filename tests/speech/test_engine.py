@@ -109,7 +109,7 @@ def test_cache_key_depends_on_words_not_spacing(service: SpeechService) -> None:
     assert len(key) == 64 and int(key, 16) >= 0
     assert service.cache_key("Goodbye there") != key
     assert service.cache_key("  Hello \t\n there  ") == key
-    expected = hashlib.sha256(f"{service.voice_id}|{service.rate}|Hello there".encode()).hexdigest()
+    expected = hashlib.sha256(f"{service.voice_hint}|{service.rate}|Hello there".encode()).hexdigest()
     assert key == expected
 
 

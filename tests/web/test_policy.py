@@ -11,6 +11,7 @@ from tests.careers import policy_cases as careers_cases
 from tests.cohort import policy_cases as cohort_cases
 from tests.conftest import sign_in_as
 from tests.employers import policy_cases as employers_cases
+from tests.erasure import policy_cases as erasure_cases
 from tests.experiences import policy_cases as experiences_cases
 from tests.factories import Entries, World
 from tests.feedback import policy_cases as feedback_cases
@@ -25,6 +26,7 @@ from tests.reports import policy_cases as reports_cases
 from tests.reviews import policy_cases as reviews_cases
 from tests.sharing import policy_cases as sharing_cases
 from tests.speech import policy_cases as speech_cases
+from tests.stewardship import policy_cases as stewardship_cases
 from tests.symbols import policy_cases as symbols_cases
 from tests.web.page_checks import names_in_public_speech
 from tests.web.policy_matrix import (
@@ -40,7 +42,8 @@ PEOPLE_NAMES = ("Sam", "Patel", "Ruby", "Green", "Helen", "Carter", "Priya", "Sh
 # Each area keeps its own cases beside its tests; this list is the one place that gathers them.
 AREA_MODULES = [people_cases, homes_cases, speech_cases, experiences_cases, symbols_cases, passport_cases,
                 sharing_cases, portability_cases, plans_cases, reviews_cases, employers_cases, careers_cases,
-                feedback_cases, records_cases, imports_cases, cohort_cases, reports_cases]
+                feedback_cases, records_cases, imports_cases, cohort_cases, reports_cases, stewardship_cases,
+                erasure_cases]
 CASES = [case for module in AREA_MODULES for case in module.CASES]
 
 
