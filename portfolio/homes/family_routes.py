@@ -43,4 +43,4 @@ def child(learner: User):
                      learner=learner, entries=shared, final_packs=final_packs,
                      show_photos=show_photos, today=today,
                      coming_up=careers.upcoming_for_learner(db.session(), learner, today, days=14),
-                     evidence=evidence.learner_evidence(db.session(), learner, today))
+                     evidence=evidence.learner_summary(db.session(), learner, today))

@@ -34,7 +34,7 @@ def home():
         learner=current_user,
         today=today,
         activities=[a for a in careers.upcoming_for_learner(dbs, current_user, today) if a.id not in recorded],
-        evidence=evidence.learner_evidence(dbs, current_user, today),
+        evidence=evidence.learner_summary(dbs, current_user, today),
         draft=experiences.latest_draft(dbs, current_user),
         entries=entries,
     )

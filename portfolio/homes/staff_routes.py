@@ -60,7 +60,7 @@ def learner(learner: User):
         symbol_modes=list(SymbolMode),
         saved=False,
         error=None,
-        evidence=careers_evidence.learner_evidence(db.session(), learner, date.today()),
+        evidence=careers_evidence.learner_summary(db.session(), learner, date.today()),
     )
 
 

@@ -180,3 +180,37 @@ def test_nothing_after_today_counts_and_other_learners_never(dbs: Session, world
 def test_days_in_words() -> None:
     assert [gatsby.days_words(d) for d in (0, 0.5, 1, 2, 2.5)] == [
         "0 days", "half a day", "1 day", "2 days", "2 and a half days"]
+
+
+def _numbers(found: gatsby.LearnerEvidence) -> dict[str, object]:
+    """Everything a home page shows from the evidence: counts, sentences, days and gaps."""
+    return {
+        "counts": {b: (found.count(b), found.count(b, this_year=True)) for b in found.counts},
+        "sentences": [found.sentence(b, audience) for b in found.counts for audience in ("learner", "family", "staff")],
+        "days": (found.days_total, found.days_this_year, found.days_sentence("family")),
+        "providers": (found.providers_by_year, found.providers_by_pair),
+        "gaps": found.gaps,
+    }
+
+
+def test_the_summary_says_what_the_full_count_says(dbs: Session, world: World, sam: User) -> None:
+    """Home pages count most entries in the database; every number and gap must match the full count."""
+    ta = dbs.get(User, world.ta.id)
+    assert ta is not None
+    _activity(dbs, sam, ActivityKind.PLACEMENT, date(2025, 6, 1), days=3)
+    _activity(dbs, sam, ActivityKind.PROVIDER_ENCOUNTER, date(2026, 9, 10))
+    days = [date(2025, 3, 3), date(2026, 8, 31), date(2026, 9, 1), date(2026, 11, 30), date(2026, 12, 2)]
+    for number, kind in enumerate(ExperienceKind):
+        for status in (ExperienceStatus.SHARED, ExperienceStatus.WAITING, ExperienceStatus.DRAFT):
+            entry = make_experience(dbs, sam, ta if number % 2 else sam, status, kind, on=days[number % len(days)])
+            if kind == ExperienceKind.PLACEMENT:
+                entry.end_date = date(2026, 11, 6)
+    undated = make_experience(dbs, sam, sam, ExperienceStatus.SHARED, ExperienceKind.VISIT)
+    undated.start_date = None  # counted by the day it was made
+    dbs.flush()
+    full = gatsby.learner_evidence(dbs, sam, TODAY)
+    summary = gatsby.learner_summary(dbs, sam, TODAY)
+    assert _numbers(summary) == _numbers(full)
+    assert full.count(5) > 3 and full.count(6, this_year=True) > 1  # the data really exercises the counts
+    assert undated.sort_on is not None
+    assert sum(len(c.all) for c in summary.counts.values()) < sum(len(c.all) for c in full.counts.values())
