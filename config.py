@@ -51,13 +51,40 @@ class Config:
     MAX_VOICE_SECONDS = 60
     PORTABLE_MAX_UPLOAD_BYTES = _env_int("PORTABLE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)  # a portfolio zip
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT")  # default: the instance folder's media/ directory
+    # s3://bucket/prefix keeps photos and recordings in S3-compatible object storage (AWS S3, MinIO, Ceph)
+    # instead of MEDIA_ROOT. Credentials and region come from boto3's standard AWS_* variables; the
+    # endpoint from S3_ENDPOINT_URL, or boto3's own AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL.
+    MEDIA_STORE = os.environ.get("MEDIA_STORE", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
     # A leaver's portfolio is erased this many years after their leaving date, unless they or their family
     # consented to keeping in touch (see portfolio/erasure/retention.py); `flask retention --apply` does it.
     RETENTION_YEARS_AFTER_LEAVING = _env_int("RETENTION_YEARS_AFTER_LEAVING", 6)
     SPEECH_ENABLED = os.environ.get("SPEECH_ENABLED", "1") == "1"
     SPEECH_RATE = _env_int("SPEECH_RATE", 160)
+    # Slow work (PDFs, imports, speech for new private words) goes to RQ workers on this Redis
+    # (`flask --app portfolio jobs worker`); with none set it runs on a thread of the app's own process.
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL") or os.environ.get("REDIS_URL") or None
+    # With a job queue, how long a tap on new private words waits for a worker's MP3 before the page
+    # reads them with the browser's voice instead.
+    SPEECH_WORKER_WAIT_SECONDS = float(os.environ.get("SPEECH_WORKER_WAIT_SECONDS", "1.5"))
     # Tapping words to hear them: generous for a learner tapping round a page, but it bounds
     # how much new audio one session can make the server synthesise and store.
     TAP_SPEECH_RATE_LIMIT = os.environ.get("TAP_SPEECH_RATE_LIMIT", "60 per minute;600 per hour")
     # Sends of one employer feedback link (opening it is not limited).
     FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "20 per hour")
+    # Email (portfolio/mail): smtp://host:port, smtp+starttls://user:password@host:587 or smtps://...;
+    # with none set, each message is written to the log (the console under `make run`) instead.
+    MAIL_URL = os.environ.get("MAIL_URL") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "My Next Steps <no-reply@localhost>")
+    # Queued mail is sent by one background thread per process; 0 leaves it to `flask mail send`.
+    MAIL_BACKGROUND = os.environ.get("MAIL_BACKGROUND", "1") == "1"
+    # The address links in emails start with, e.g. https://portfolio.school.org.uk (default: the request's).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
+    INVITATION_HOURS = _env_int("INVITATION_HOURS", 72)
+    PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60)
+    # "Forgot password?": per address typed, and per machine asking (a school may share one address).
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3 per hour;10 per day")
+    PASSWORD_RESET_ADDRESS_RATE_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_RATE_LIMIT", "30 per hour")
+    # "Forgot password?" always takes at least this long, so the few milliseconds of saving a link for a
+    # real account cannot be timed to learn who has one.
+    PASSWORD_RESET_ANSWER_SECONDS = float(os.environ.get("PASSWORD_RESET_ANSWER_SECONDS", "0.25"))

@@ -73,6 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from portfolio import db, templating
+    from portfolio.mail import sender as mail_sender
     from portfolio.media import storage
     from portfolio.people import sessions
     from portfolio.speech import service as speech_service
@@ -81,7 +82,7 @@ def _init_extensions(app: Flask) -> None:
 
     _init_delivery(app)
     for part in (converters, db, csrf, htmx, limiter, login_manager, sessions, security, https, templating,
-                 speech_service, storage):
+                 speech_service, storage, mail_sender):
         part.init_app(app)
 
 
@@ -97,11 +98,14 @@ def _init_delivery(app: Flask) -> None:
 # One blueprint per area, in the order their URLs are matched; each module's ``bp``.
 BLUEPRINT_MODULES = (
     "homes.main_routes", "people.auth_routes", "homes.learner_routes", "homes.staff_routes", "homes.family_routes",
+    "people.password_routes",
     "people.admin_routes", "speech.routes", "experiences.routes", "symbols.routes", "passport.routes",
     "sharing.routes", "portability.routes", "plans.routes", "reviews.routes", "employers.routes", "careers.routes",
     "feedback.routes", "records.routes", "imports.routes", "cohort.routes", "reports.routes",
     "erasure.routes",
     "stewardship.routes",
+    "jobs.routes",
+    "notices.routes",
 )
 
 

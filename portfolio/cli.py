@@ -16,7 +16,7 @@ from portfolio.erasure import service as erasure
 from portfolio.errors import KindError
 from portfolio.media import sweep as media_sweep
 from portfolio.media.changes import commit_or_clean_up
-from portfolio.media.storage import LocalMediaStore, media_store
+from portfolio.media.storage import LocalMediaStore, MediaStoreError, media_store
 from portfolio.symbols import library as symbols
 
 
@@ -104,10 +104,14 @@ def _retention_command(today: datetime | None, apply: bool) -> None:
 
 
 def _sweep_command(dry_run: bool, older_than: int) -> None:
-    store = _local_store()
+    store = media_store()  # the folder or the S3 bucket alike
     session = db.session()
-    report = media_sweep.sweep(store, lambda: media_sweep.referenced_keys(session),
-                               min_age=max(older_than, 60) * 60.0, apply=not dry_run)
+    try:
+        report = media_sweep.sweep(store, lambda: media_sweep.referenced_keys(session),
+                                   min_age=max(older_than, 60) * 60.0, apply=not dry_run)
+    except MediaStoreError as problem:
+        raise click.ClickException(f"The media store could not be reached, so nothing was removed: {problem}") \
+            from problem
     click.echo(f"Files in the store: {report.files}")
     click.echo(f"Files with no row, older than {max(older_than, 60)} minutes: {len(report.orphans)}")
     click.echo(f"Files with no row, too new to touch: {len(report.young_orphans)}")
@@ -158,6 +162,84 @@ def register_data_commands(app: Flask) -> None:
                    f"{' and the secret key (restart the app to use it)' if result.secret_key else ''}.")
 
     register_media_commands(app)
+    register_mail_commands(app)
+    register_job_commands(app)
+    register_notice_commands(app)
+
+
+def register_notice_commands(app: Flask) -> None:
+    """``flask notices digest --daily|--weekly``: for cron, once a day and once a week."""
+    notices_group = AppGroup("notices", help="Notices to families and staff.")
+    app.cli.add_command(notices_group)
+
+    @notices_group.command("digest")
+    @click.option("--daily", "frequency", flag_value="daily", help="Reviews coming up, then the daily digests.")
+    @click.option("--weekly", "frequency", flag_value="weekly", help="The weekly digests.")
+    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Count from this day.")
+    def digest_command(frequency: str | None, today: datetime | None) -> None:
+        """Gather each person's notices into one email and send it (with no mail server, print it)."""
+        from portfolio.mail import sender
+        from portfolio.models import utcnow
+        from portfolio.notices import mailing
+
+        if frequency is None:
+            raise click.UsageError("Say which digest: --daily or --weekly.")
+        app_obj = current_app._get_current_object()  # type: ignore[attr-defined]
+        base_url = app_obj.config.get("PUBLIC_BASE_URL") or "http://localhost:5000"
+        dbs = db.session()
+        day = today.date() if today else date.today()
+        reviews, each, digests = mailing.run_digest(dbs, frequency, base_url, day, utcnow())
+        dbs.commit()
+        sent, failed = sender.deliver_for_app(app_obj)
+        sender.stop(app_obj)  # the commit may have woken the background sender too: let it finish first
+        click.echo(f"Raised {reviews} review notice(s); queued {each} single email(s) and {digests} digest(s); "
+                   f"sent {sent}, {failed} to try again later.")
+
+
+def register_job_commands(app: Flask) -> None:
+    """``flask jobs worker``: run PDFs, imports and speech from the Redis queue (``JOBS_REDIS_URL``)."""
+    jobs_group = AppGroup("jobs", help="Background jobs on the Redis queue.")
+    app.cli.add_command(jobs_group)
+
+    @jobs_group.command("worker")
+    @click.option("--burst", is_flag=True, help="Stop once the queue is empty (for tests and cron).")
+    def worker_command(burst: bool) -> None:
+        """Run jobs from the queue until stopped; start one or more, on any host that sees the database."""
+        from portfolio.jobs import queue as job_queue
+
+        app_obj = current_app._get_current_object()  # type: ignore[attr-defined]
+        if not job_queue.redis_url(app_obj.config):
+            raise click.ClickException("Set JOBS_REDIS_URL (for example redis://localhost:6379/1) to run a worker; "
+                                       "without it the app runs jobs itself.")
+        job_queue.run_worker(app_obj, burst=burst)
+
+    @jobs_group.command("prune")
+    @click.option("--days", type=int, default=7, show_default=True, help="Keep jobs that finished more recently.")
+    def prune_command(days: int) -> None:
+        """Forget finished jobs and delete the PDFs they made, once they are this old (run it daily from cron)."""
+        from datetime import timedelta
+
+        from portfolio.jobs import service as jobs
+        from portfolio.models import utcnow
+
+        session = db.session()
+        count, change = jobs.prune(session, utcnow() - timedelta(days=max(days, 0)))
+        commit_or_clean_up(session, media_store(), change)
+        click.echo(f"Forgot {count} finished job(s) and deleted {len(change.replaced)} file(s).")
+
+
+def register_mail_commands(app: Flask) -> None:
+    """``flask mail send``: send every email that is waiting (for cron, or after a restart)."""
+    mail_group = AppGroup("mail", help="The outbox of emails.")
+    app.cli.add_command(mail_group)
+
+    @mail_group.command("send")
+    def mail_send_command() -> None:
+        """Send every email that is due now, once each; failures wait for their next retry."""
+        from portfolio.mail import sender
+
+        sent, failed = sender.deliver_for_app(current_app._get_current_object())  # type: ignore[attr-defined]
+        click.echo(f"Sent {sent} email(s); {failed} could not be sent and will be tried again later.")
 
 
 def register_media_commands(app: Flask) -> None:

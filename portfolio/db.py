@@ -17,6 +17,12 @@ class Base(DeclarativeBase):
     """Declarative base for every model."""
 
 
+# Every id column is declared ``Integer``: 64 bits in SQLite, but 32 in PostgreSQL, which refuses a
+# larger number with an error (a 500) instead of finding nothing. Ids from a URL, a form or a query
+# string beyond this are things that cannot exist, on either database.
+LARGEST_ID = 2**31 - 1
+
+
 def database_url(app: Flask) -> str:
     """Pick the configured URL, defaulting to SQLite in the instance folder."""
     url = app.config.get("DATABASE_URL")

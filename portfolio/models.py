@@ -1241,3 +1241,142 @@ class AuditEvent(Base):
     record_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(500), default="")  # field names or a short reason; no personal text
     digest: Mapped[str] = mapped_column(String(64), default="")
+
+
+class MailMessage(Base):
+    """One email waiting to go, or sent: the outbox (portfolio/mail/outbox.py).
+
+    Rows are added in the same transaction as the change they tell someone about, so a rolled-back
+    change sends nothing; a background sender picks them up after the commit. ``last_error`` holds
+    the kind of failure only (never a password or a server's reply text with secrets).
+    """
+
+    __tablename__ = "mail_messages"
+    __table_args__ = (Index("ix_mail_messages_waiting", "sent_at", "next_attempt_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    # The person it is for; kept as NULL when the account goes, so the log of what was sent stays.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body_text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(30))  # invitation, password-reset, notice, digest
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime)  # gave up after the last retry
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    # A one-tap unsubscribe link, sent as List-Unsubscribe (with List-Unsubscribe-Post, RFC 8058).
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
+
+
+class PasswordToken(Base):
+    """A one-time link to set a password: an invitation (72 hours) or a reset (1 hour).
+
+    Only the SHA-256 of the token is kept; the link itself exists only in the email.
+    """
+
+    __tablename__ = "password_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # invitation or reset
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Job(Base):
+    """Slow work done outside the request: a review pack's PDF, a portfolio import.
+
+    The queue (RQ when Redis is set, a thread otherwise) carries only the id; what to do and how it
+    went live here, so a page reads progress from the database the same way whoever ran the job.
+    ``message`` is the result in words fit to show and hear; ``result_media_id`` points at a file
+    it made (a PDF) and ``result_learner_id`` at the learner an import brought in.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Whose records the job reads or made (the pack's learner; the imported learner once done).
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # review-pdf, import
+    state: Mapped[str] = mapped_column(String(10), default="waiting")  # waiting, working, done, failed
+    arguments: Mapped[dict] = mapped_column(JSON, default=dict)  # ids and keys only, never personal words
+    message: Mapped[str] = mapped_column(String(300), default="")
+    result_media_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    result_name: Mapped[str] = mapped_column(String(120), default="")  # the download's file name
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Notice(Base):
+    """One thing an adult should hear about: a new shared entry, a comment from home, employer
+    feedback, an entry to check or an annual review coming up.
+
+    It holds ids and kinds only (never the words or pictures), so an email or the in-app list can
+    name the learner by first name and link into the app, where the sign-in rules still apply.
+    ``emailed_at`` is set once it went out, alone or in a digest; ``seen_at`` once the list showed it.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_person_order", "user_id", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # see portfolio/notices/kinds.py
+    record_kind: Mapped[str] = mapped_column(String(60))  # the table name, e.g. "experiences"
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    seen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+
+
+class NoticePreference(Base):
+    """How one adult wants to hear about one kind of notice by email: each, daily, weekly or none.
+
+    No row means the default for their role (portfolio/notices/kinds.py).
+    """
+
+    __tablename__ = "notice_preferences"
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    frequency: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class NoticeUnsubscribe(Base):
+    """The one-tap "stop these emails" link in one email. Only the SHA-256 of its token is kept.
+
+    ``kinds`` are the notices the email was about; ``switched_off`` remembers what each was set to
+    before the tap, so "Switch back on" can put it back.
+    """
+
+    __tablename__ = "notice_unsubscribes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    switched_off: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,24 +1,118 @@
 """Fixtures in the style of Flask's tutorial: ``app``, ``client``, ``runner``, plus a ready-made world."""
 from __future__ import annotations
 
+import os
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _pytest.terminal import TerminalReporter
 from flask import Flask
 from flask.testing import FlaskClient
 
+import config as app_config
 from portfolio import create_app, db, migrate
 from portfolio.media.storage import media_store
 from portfolio.models import User
 from portfolio.people import sessions as auth_session
+from tests import postgres
 from tests.factories import FAST_HASH, PASSWORD, Entries, World, make_entries, make_world
 from tests.web.page_checks import PageCheckingClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures"
+
+# Set when DATABASE_URL names a PostgreSQL server (see tests/postgres.py); None on SQLite.
+_POSTGRES: postgres.RunSchemas | None = None
+_CLEANER: postgres.Cleaner | None = None
+_SQLITE_ONLY = pytest.StashKey[list[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On PostgreSQL, make and migrate this run's own schema and point every app at it.
+    A server that cannot be reached fails the whole run here, loudly, before any test."""
+    global _POSTGRES, _CLEANER
+    config.addinivalue_line("markers", f"sqlite_only(reason): {postgres.SQLITE_ONLY}; not run on PostgreSQL")
+    server = postgres.requested_url()
+    if server is None or _POSTGRES is not None:
+        return
+    _POSTGRES = postgres.RunSchemas(server)
+    _POSTGRES.drop_stale()
+    url = _POSTGRES.migrate_main()
+    os.environ["DATABASE_URL"] = url
+    app_config.Config.DATABASE_URL = url  # read from the environment at import, so set here too
+    _CLEANER = postgres.Cleaner(url, _POSTGRES.tables, _POSTGRES.prefix)
+    postgres.track_engines()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``sqlite_only`` checks the embedded database itself (its file, PRAGMAs, online
+    backup); the PostgreSQL pass leaves it out, and says so in its summary, since the SQLite pass runs it."""
+    if _POSTGRES is None:
+        return
+    left_out = [item for item in items if item.get_closest_marker("sqlite_only")]
+    if left_out:
+        items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]
+        config.hook.pytest_deselected(items=left_out)
+        config.stash[_SQLITE_ONLY] = [item.nodeid for item in left_out]
+
+
+def pytest_terminal_summary(terminalreporter: TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    left_out = config.stash.get(_SQLITE_ONLY, [])
+    if left_out:
+        terminalreporter.write_sep("-", f"{len(left_out)} SQLite-only tests left to the SQLite pass")
+        for nodeid in left_out:
+            terminalreporter.write_line(nodeid)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _POSTGRES, _CLEANER
+    if _CLEANER is not None:
+        _CLEANER.dispose()
+        _CLEANER = None
+    if _POSTGRES is not None:
+        _POSTGRES.drop_all()
+        _POSTGRES = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {'PostgreSQL ' + _POSTGRES.prefix if _POSTGRES else 'SQLite, a new file per test'}"
+
+
+@pytest.fixture(autouse=True)
+def _empty_postgres() -> Iterator[None]:
+    """On PostgreSQL every test shares the run's schema, so each leaves it empty (ids from 1 again)."""
+    yield
+    if _CLEANER is not None:
+        _CLEANER.empty()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_finish(_empty_postgres: None) -> Iterator[None]:
+    """A PDF or import a test started on a background thread finishes before the next test (and before
+    the PostgreSQL tables are emptied), so no job writes into another test's rows."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.startswith("job:"):
+            thread.join(60)
+
+
+@pytest.fixture(scope="session")
+def postgres_run() -> postgres.RunSchemas | None:
+    """This run's PostgreSQL schemas (for a test that needs one of its own), or None on SQLite."""
+    return _POSTGRES
+
+
+@pytest.fixture
+def own_database(request: pytest.FixtureRequest) -> dict[str, str]:
+    """App settings for a database nobody else uses, for tests that migrate up and down themselves:
+    nothing on SQLite (each instance folder has its own file), a new empty schema on PostgreSQL."""
+    if _POSTGRES is None:
+        return {}
+    return {"DATABASE_URL": _POSTGRES.fresh_schema(f"own{len(_POSTGRES.made)}")}
 
 
 @pytest.fixture
@@ -33,7 +127,8 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         "INTERFACE_AUDIO_DIR": str(tmp_path / "audio"),
     })
     app.test_client_class = PageCheckingClient
-    migrate.upgrade(app)
+    if _POSTGRES is None:
+        migrate.upgrade(app)  # on PostgreSQL the run's schema was migrated once, at the start
     yield app
     engine = app.extensions.get("speech")
     if engine is not None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import inspect, text
 
@@ -10,6 +11,7 @@ from portfolio import create_app, db
 from portfolio.db import database_url
 
 
+@pytest.mark.sqlite_only("the embedded database's file and PRAGMAs")
 def test_sqlite_lives_in_the_instance_folder_with_wal_and_foreign_keys(app: Flask) -> None:
     with app.app_context():
         assert database_url(app).endswith(str(Path(app.instance_path) / "portfolio.sqlite3"))

@@ -16,9 +16,9 @@ RANKS: dict[str, int] = {
     "portfolio.db": 0,
     "portfolio.models": 1, "portfolio.errors": 1, "portfolio.tokens": 1, "portfolio.migrate": 1,
     "portfolio.school_years": 1,
-    "portfolio.secret_links": 2, "portfolio.plain_text": 2, "portfolio.audit": 2,
+    "portfolio.secret_links": 2, "portfolio.plain_text": 2, "portfolio.audit": 2, "portfolio.mail": 2,
     "portfolio.web": 3, "portfolio.media": 3,
-    "portfolio.symbols": 4, "portfolio.backups": 4,
+    "portfolio.symbols": 4, "portfolio.backups": 4, "portfolio.jobs": 4,
     "portfolio.people": 5,
     "portfolio.speech": 6,
     "portfolio.experiences": 7,
@@ -29,6 +29,7 @@ RANKS: dict[str, int] = {
     "portfolio.sharing": 12, "portfolio.reviews": 12, "portfolio.portability": 12,
     "portfolio.cohort": 13,
     "portfolio.reports": 14, "portfolio.stewardship": 14, "portfolio.erasure": 14,
+    "portfolio.notices": 14,
     "portfolio.homes": 15,
     "portfolio.templating": 16, "portfolio.demo_desk": 16,
     "portfolio.demo": 17,
@@ -40,7 +41,8 @@ RANKS: dict[str, int] = {
 WEB_GLUE = {
     "portfolio", "portfolio.db", "portfolio.cli", "portfolio.demo", "portfolio.templating",
     "portfolio.media.serving", "portfolio.media.storage", "portfolio.people.sessions", "portfolio.people.rate_limits",
-    "portfolio.speech.service", "portfolio.symbols.pictures", "portfolio.people.acting",
+    "portfolio.speech.service", "portfolio.symbols.pictures", "portfolio.people.acting", "portfolio.jobs.queue",
+    "portfolio.mail.sender",
 }
 REQUEST_STATE = {"request", "session", "g", "current_app"}
 

@@ -31,16 +31,17 @@ def _downgrade(app, revision: str) -> None:  # type: ignore[no-untyped-def]
         command.downgrade(config, revision)
 
 
-def test_existing_entries_get_their_sort_day_and_the_indexes_come_and_go(tmp_path: Path) -> None:
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+def test_existing_entries_get_their_sort_day_and_the_indexes_come_and_go(tmp_path: Path,
+                                                                        own_database: dict[str, str]) -> None:
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", **own_database})
     migrate.upgrade(app, "0009")
     with app.app_context(), db.engine().begin() as connection:
         connection.execute(text("INSERT INTO schools (id, name, created_at) VALUES (1, 'Riverside', :at)"),
                            {"at": datetime(2026, 1, 1)})
         connection.execute(text(
             "INSERT INTO users (id, school_id, role, display_name, active, text_size, high_contrast, symbol_mode,"
-            " session_version, created_at) VALUES (1, 1, 'learner', 'Sam', 1, 'normal', 0, 'symbols-and-text', 1, :at)"),
-            {"at": datetime(2026, 1, 1)})
+            " session_version, created_at) VALUES (1, 1, 'learner', 'Sam', :yes, 'normal', :no, 'symbols-and-text', 1, :at)"),
+            {"at": datetime(2026, 1, 1), "yes": True, "no": False})
         for row_id, start, made in [(1, date(2026, 2, 3), datetime(2026, 4, 1, 9)), (2, None, datetime(2026, 3, 9, 16))]:
             connection.execute(text(
                 "INSERT INTO experiences (id, uid, school_id, learner_id, place, start_date, caption, caption_symbols,"

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Imported only inside the functions that use them.
-HEAVY = ("fpdf", "numpy", "fontTools", "alembic", "av", "pillow_heif", "pypdf")
+HEAVY = ("fpdf", "numpy", "fontTools", "alembic", "av", "pillow_heif", "pypdf", "boto3", "botocore")
 
 _BUILD_APP = """
 import json, sys, tempfile, threading

@@ -5,21 +5,24 @@ change that rolls back leaves no event and an event never describes a change tha
 
 The digest that chains an event to the one before it is worked out when the event is written
 (:func:`chain_new_events`, run after each flush), not when it is made: by then the transaction
-holds the database's write lock, so two workers writing at once cannot both chain to the same
-event and leave a false break.
+holds the school's chain lock, so two workers writing at once cannot both chain to the same
+event and leave a false break. On SQLite that lock is the database's one write lock. PostgreSQL
+lets transactions write side by side, so :func:`record` takes a transaction-long advisory lock on
+the school's chain before its event is inserted (and so before it gets its id).
 """
 from __future__ import annotations
 
 import hashlib
 from typing import Any
 
-from sqlalchemy import bindparam, event, inspect, select, update
+from sqlalchemy import bindparam, event, inspect, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portfolio.models import AuditEvent, User, utcnow
 
 SYSTEM = "system"  # the actor role for commands and background work
+CHAIN_LOCKS = 0x61756474  # the first key of every school chain's advisory lock on PostgreSQL ("audt")
 
 
 def _digest(previous: str, item: AuditEvent) -> str:
@@ -65,9 +68,19 @@ def record(
         detail=detail[:500],
     )
     _listen_for_writes()
+    _hold_chain(dbs, new_event.school_id)
     dbs.add(new_event)
     dbs.info.setdefault(UNCHAINED_KEY, []).append(new_event)
     return new_event
+
+
+def _hold_chain(dbs: Session, school_id: int | None) -> None:
+    """On PostgreSQL, wait until no other transaction is writing this school's chain, and keep it until
+    this one ends. Taken before the insert, so ids and digests follow the same order in every school."""
+    connection = dbs.connection()
+    if connection.dialect.name == "postgresql":
+        lock = text("SELECT pg_advisory_xact_lock(CAST(:chains AS integer), CAST(:school AS integer))")
+        connection.execute(lock, {"chains": CHAIN_LOCKS, "school": school_id if school_id is not None else 0})
 
 
 UNCHAINED_KEY = "audit_unchained"

@@ -83,6 +83,8 @@ LOGS: dict[str, str] = {
     "share_accesses": "each opening of an About me link",
     "feedback_accesses": "each opening or sending of an employer feedback link",
     "audit_events": "the trail itself",
+    "notices": "what each adult was told about a learner and when (kinds and ids only, no words)",
+    "jobs": "each PDF made and portfolio imported in the background, for whom, and how it went",
 }
 
 NOT_LEARNER_DATA: dict[str, str] = {
@@ -90,6 +92,10 @@ NOT_LEARNER_DATA: dict[str, str] = {
     "trusted_tablets": "the school's tablets; a member of staff set each up",
     "careers_activities": "the school's plan of activities; a learner's part in one is activity_participants",
     "school_symbols": "the school's own pictures for words; staff added them",
+    "notice_preferences": "how often an adult wants notice emails; nothing about a learner",
+    "notice_unsubscribes": "the one-tap stop links in an adult's notice emails; nothing about a learner",
+    "mail_messages": "emails to adults (parents and staff): invitations, password resets and notices",
+    "password_tokens": "hashes of one-time links for an adult to set their own password",
 }
 
 # Tables whose rows hold a learner's data once something points at one of these.

@@ -32,10 +32,12 @@ from portfolio.models import (
     FamilyComment,
     FeedbackAccess,
     ImportRecord,
+    Job,
     LearnerRecord,
     LoginCard,
     MediaFile,
     NextStep,
+    Notice,
     PassportStatement,
     PhotoConsent,
     PlanOption,
@@ -139,6 +141,11 @@ def _learner_parts(dbs: Session, found: Erasure, learner_id: int) -> set[int]:
     found.add("login_cards", _ids(dbs, LoginCard.id, LoginCard.learner_id == learner_id))
     found.add("sign_ins", _ids(dbs, SignIn.id, SignIn.user_id == learner_id))
     found.add("import_records", _ids(dbs, ImportRecord.id, ImportRecord.learner_id == learner_id))
+    found.add("notices", _ids(dbs, Notice.id, Notice.learner_id == learner_id))
+    jobs = dbs.execute(select(Job.id, Job.result_media_id)
+                       .where(or_(Job.learner_id == learner_id, Job.owner_id == learner_id))).all()
+    found.add("jobs", (j.id for j in jobs))
+    media |= {j.result_media_id for j in jobs if j.result_media_id is not None}
     found.add("parent_links", _ids(dbs, parent_links.c.parent_id, parent_links.c.learner_id == learner_id))
     return media
 
@@ -190,6 +197,7 @@ def plan_entry(dbs: Session, entry: Experience) -> Erasure:
     found = Erasure(learner_id=entry.learner_id, school_id=entry.school_id)
     found.add("experiences", [entry.id])
     media = _entry_parts(dbs, found, {entry.id}) | _entry_copies(dbs, found, entry)
+    found.add("notices", _ids(dbs, Notice.id, Notice.record_kind == "experiences", Notice.record_id == entry.id))
     _files(dbs, found, media)
     return found
 
@@ -206,7 +214,8 @@ _ORDER: tuple[tuple[str, Any], ...] = (
     ("plan_options", PlanOption.id), ("transition_plans", TransitionPlan.id),
     ("passport_statements", PassportStatement.id), ("photo_consents", PhotoConsent.learner_id),
     ("learner_records", LearnerRecord.learner_id), ("destinations", Destination.id), ("login_cards", LoginCard.id),
-    ("sign_ins", SignIn.id), ("import_records", ImportRecord.id), ("media_files", MediaFile.id),
+    ("sign_ins", SignIn.id), ("import_records", ImportRecord.id), ("jobs", Job.id), ("notices", Notice.id),
+    ("media_files", MediaFile.id),
 )
 
 # Every table erasure empties of the learner: the rows above, the link tables and the account itself.

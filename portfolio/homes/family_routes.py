@@ -9,6 +9,7 @@ from portfolio.careers import evidence
 from portfolio.careers import service as careers
 from portfolio.experiences import service as experiences
 from portfolio.models import ExperienceStatus, User
+from portfolio.notices import service as notices
 from portfolio.people import consent
 from portfolio.reviews import service as annual_review
 from portfolio.web import hx, policy
@@ -21,7 +22,8 @@ bp = Blueprint("family", __name__, url_prefix="/family")
 @bp.get("/")
 @policy.guard("family.home")
 def home():
-    return render_template("family/home.html", children=list(current_user.children))
+    return render_template("family/home.html", children=list(current_user.children),
+                           notices_new=notices.unseen_count(db.session(), policy.actor()))
 
 
 @bp.get("/learners/<int:learner_id>")

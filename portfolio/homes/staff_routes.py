@@ -12,6 +12,7 @@ from portfolio.careers import evidence as careers_evidence
 from portfolio.errors import KindError
 from portfolio.experiences import service as experiences
 from portfolio.models import SymbolMode, TextSize, User
+from portfolio.notices import service as notices
 from portfolio.people import accounts, cards, tablets
 from portfolio.people.sessions import sign_in
 from portfolio.web import hx, policy
@@ -26,7 +27,8 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 def home():
     learners = accounts.learners_for(db.session(), current_user)
     return render_template("staff/home.html", learners=learners,
-                           waiting_count=experiences.count_to_check(db.session(), learners))
+                           waiting_count=experiences.count_to_check(db.session(), learners),
+                           notices_new=notices.unseen_count(db.session(), policy.actor()))
 
 
 @bp.get("/to-check")

@@ -4,7 +4,9 @@ Files are written before their rows are committed, so a worker killed in between
 row points at (and ``.tmp`` files from a write cut short). The sweep removes those, and reports rows
 whose file is missing, which it never "fixes" by deleting rows: that would lose a learner's entry.
 
-It is safe while the app serves:
+It works the same on the local folder and on S3 (``MediaStore.listing`` gives each object's key and
+when it was written; S3's ``LastModified`` plays the part of a file's mtime). It is safe while the
+app serves:
 
 * It never deletes a file younger than ``min_age`` (an hour): a request may have written it and not
   yet committed its row.
@@ -15,7 +17,6 @@ It is safe while the app serves:
 """
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portfolio.media.storage import LocalMediaStore
+from portfolio.media.storage import LocalMediaStore, MediaStore, StoredObject
 from portfolio.models import MediaFile
 
 HOUR = 3600.0
@@ -51,19 +52,9 @@ class SweepReport:
 
 
 def stored_files(root: Path) -> list[StoredFile]:
-    """Every file under the store's folder, with its key (a POSIX path relative to the root)."""
-    found: list[StoredFile] = []
-    if not root.is_dir():
-        return found
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = Path(folder, name)
-            try:
-                modified = path.stat().st_mtime
-            except FileNotFoundError:  # removed while we looked
-                continue
-            found.append(StoredFile(path.relative_to(root).as_posix(), path, modified))
-    return found
+    """Every file under a local store's folder, with its key and its path (what a backup copies)."""
+    return [StoredFile(item.key, root.joinpath(*item.key.split("/")), item.modified)
+            for item in LocalMediaStore(root).listing()]
 
 
 def is_temporary(key: str) -> bool:
@@ -83,12 +74,12 @@ def _grace(key: str, min_age: float) -> float:
     return min_age
 
 
-def sweep(store: LocalMediaStore, keys: Callable[[], set[str]], *, now: float | None = None,
+def sweep(store: MediaStore, keys: Callable[[], set[str]], *, now: float | None = None,
           min_age: float = HOUR, apply: bool = False) -> SweepReport:
     """Find (and with ``apply``, remove) files with no row older than ``min_age`` seconds, and stray
     temporary files as old; report rows whose file is missing. ``keys`` is called after the listing."""
     now = time.time() if now is None else now
-    files = stored_files(store.root)
+    files: list[StoredObject] = list(store.listing())
     referenced = keys()
     report = SweepReport(files=len(files))
     for item in files:
@@ -105,13 +96,13 @@ def sweep(store: LocalMediaStore, keys: Callable[[], set[str]], *, now: float | 
     return report
 
 
-def _remove(store: LocalMediaStore, keys: list[str]) -> int:
+def _remove(store: MediaStore, keys: list[str]) -> int:
+    """Delete each key; one that will not go is left for the next sweep, never a reason to stop."""
     removed = 0
     for key in keys:
-        path = store.root.joinpath(*key.split("/"))
         try:
-            path.unlink()
-            removed += 1
-        except FileNotFoundError:
+            store.delete(key)
+        except OSError:
             continue
+        removed += 1
     return removed

@@ -5,16 +5,17 @@ from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portfolio.errors import KindError
 from portfolio.models import Group, Role, School, SymbolMode, TextSize, User
+from portfolio.people import passwords
 from portfolio.people.sessions import end_sessions_for
 from portfolio.plain_text import clean_line
 from portfolio.web.paging import TABLE_PAGE_SIZE, Page, SortKey, keyset_page
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 
 @cache
@@ -83,7 +84,9 @@ def _group_in_school(session: Session, school_id: int, group_id: int | None) -> 
     return group
 
 
-def create_person(session: Session, school: School, details: PersonDetails, *, hash_method: str = "scrypt") -> User:
+def create_person(session: Session, school: School, details: PersonDetails, *, hash_method: str = "scrypt",
+                  invited: bool = False) -> User:
+    """A new account. ``invited`` adults get no password: they choose one through an emailed link."""
     name = clean_line(details.display_name, MAX_NAME, what="the name", refuse=AccountError)
     if not name:
         raise AccountError("Enter a name.")
@@ -97,17 +100,19 @@ def create_person(session: Session, school: School, details: PersonDetails, *, h
             raise AccountError("Enter an email address, like name@school.org.uk.")
         _check_email_free(session, email)
         user.email = email
-        set_password(user, details.password or "", hash_method=hash_method)
+        if not (invited and details.password is None):
+            set_password(user, details.password or "", hash_method=hash_method)
     session.add(user)
     session.flush()
     return user
 
 
 def set_password(user: User, password: str, *, hash_method: str = "scrypt") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
-    user.password_hash = hash_password(password, hash_method)
-    user.session_version = (user.session_version or 1) + 1
+    """The password rules (``passwords.check_new_password``) apply here too; a change ends every sign-in."""
+    try:
+        passwords.change_password(object_session(user), user, password, hash_method=hash_method)
+    except passwords.PasswordRuleError as problem:
+        raise AccountError(problem.message) from problem
 
 
 def update_person(

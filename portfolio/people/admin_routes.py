@@ -1,13 +1,16 @@
 """The careers leader's pages: people, groups and the links between them."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio import db
 from portfolio.errors import KindError
-from portfolio.models import Group, Role, User
-from portfolio.people import accounts
+from portfolio.models import Group, Role, User, utcnow
+from portfolio.people import accounts, invitations
+from portfolio.people.password_routes import email_link
 from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
 from portfolio.web import hx, policy
 from portfolio.web.forms import form_id, form_ids
@@ -139,3 +142,50 @@ def groups():
 @policy.guard("group.manage", arg="group_id")
 def group(group: Group):
     return render_template("admin/group.html", group=group)
+
+
+# Invitations: the person chooses their own password through an emailed link -----------------------
+
+def _invitation_lifetime() -> timedelta:
+    return timedelta(hours=current_app.config["INVITATION_HOURS"])
+
+
+def _invite_form(error: str | None, form: dict[str, str], status: int = 200):
+    roles = [(role.value, role.label, role.value) for role in invitations.INVITABLE_ROLES]
+    return render_template("admin/invite.html", error=error, form=form, roles=roles,
+                           hours=current_app.config["INVITATION_HOURS"]), status
+
+
+@bp.route("/people/invite", methods=["GET", "POST"])
+@policy.guard("admin")
+def invite():
+    if request.method == "GET":
+        return _invite_form(None, {"role": Role.PARENT.value})
+    dbs = db.session()
+    form = {key: request.form.get(key, "")[:300] for key in ("display_name", "email", "role")}
+    try:
+        person = invitations.invite_person(
+            dbs, current_user.school, current_user, invitations.Invitation(**form), now=utcnow(),
+            lifetime=_invitation_lifetime(), link_for=email_link("passwords.accept_invitation"))
+        dbs.commit()
+    except accounts.AccountError as problem:
+        dbs.rollback()
+        return _invite_form(problem.message, form, 400)
+    flash(f"We have emailed {person.display_name} an invitation. The link works for "
+          f"{current_app.config['INVITATION_HOURS']} hours.")
+    return hx.redirect_to(url_for("admin.person", person_id=person.id))
+
+
+@bp.post("/people/<int:person_id>/invite")
+@policy.guard("person.manage", arg="person_id")
+def send_invitation(person: User):
+    dbs = db.session()
+    try:
+        invitations.send_invitation(dbs, person, current_user, now=utcnow(), lifetime=_invitation_lifetime(),
+                                    link_for=email_link("passwords.accept_invitation"))
+        dbs.commit()
+    except accounts.AccountError as problem:
+        dbs.rollback()
+        return _person_form(person, problem.message, {}, 400)
+    flash(f"We have emailed {person.display_name} a new link to set their password.")
+    return hx.redirect_to(url_for("admin.person", person_id=person.id))

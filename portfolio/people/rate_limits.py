@@ -45,3 +45,9 @@ def per_person() -> str:
     if current_user.is_authenticated:
         return f"person:{current_user.get_id()}"
     return f"address:{get_remote_address()}"
+
+
+def per_token() -> str:
+    """Tries at one emailed link (choosing a password) count against that link, whoever sends them."""
+    token = str((request.view_args or {}).get("token", ""))[:200]
+    return f"link:{token_hash(token)[:32]}"

@@ -36,6 +36,8 @@ from portfolio.models import (
     TagScheme,
     User,
 )
+from portfolio.portability import export_parts as parts
+from portfolio.portability import offline
 from portfolio.portability.format import FORMAT, INDEX_NAME, JSON_NAME, STYLE_NAME, VERSION, export_uid
 from portfolio.symbols import service as school_symbols
 from portfolio.symbols import vocabulary
@@ -152,37 +154,62 @@ def write_export(
     if actor is not None:
         record_export(dbs, learner, actor, reason)
     own = list(dbs.scalars(select(SchoolSymbol).where(SchoolSymbol.school_id == learner.school_id)))
-    entries = experiences.portfolio(dbs, learner)
+    entries = [entry for entry in experiences.portfolio(dbs, learner) if not parts.is_empty_draft(entry)]
     statements = statements_for(dbs, learner)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive_zip:
         archive = _Archive(archive_zip, store, symbol_dir, {s.id: s for s in own})
-        own_map = {s.word: f"{school_symbols.REFERENCE_PREFIX}{s.id}" for s in own}
-        numbers = {entry.uid: index for index, entry in enumerate(entries, start=1)}
-        entry_json, entry_pages = [], []
-        for entry in entries:
-            data, page = _experience(archive, entry, numbers[entry.uid], own_map)
-            entry_json.append(data)
-            entry_pages.append(page)
-        statement_json = [_statement_json(archive, statement) for statement in statements]
-        voices = {item["uid"]: item["voice"]["path"] for item in statement_json if item["voice"]}
-        passport_pages = _passport_pages(archive, statements, numbers, voices)
-        document = {
-            "format": FORMAT,
-            "version": VERSION,
-            "export_uid": export_uid(secret_key, learner.id),
-            "exported_at": exported_at.replace(microsecond=0).isoformat() + "Z",
-            "school": learner.school.name,
-            "learner": _learner_json(learner),
-            "experiences": entry_json,
-            "passport": statement_json,
-        }
-        page = _offline_page(templates, archive, learner, entry_pages, passport_pages, exported_at, attribution)
+        document = _document(dbs, archive, learner, entries, statements, secret_key, exported_at)
+        page = _offline_page(templates, archive, learner, document, exported_at, attribution)
         archive_zip.writestr(_info(INDEX_NAME, zipfile.ZIP_DEFLATED), page)
         archive_zip.writestr(_info(STYLE_NAME, zipfile.ZIP_DEFLATED),
                              templates.get_template(OFFLINE_STYLE).render())
         _write_symbols(archive_zip, archive, store, symbol_dir)
         archive_zip.writestr(_info(JSON_NAME, zipfile.ZIP_DEFLATED),
-                             json.dumps(document, ensure_ascii=False, indent=2))
+                             json.dumps(document.data, ensure_ascii=False, indent=2))
+
+
+@dataclass
+class _Document:
+    """``portfolio.json`` (``data``) and what the offline page shows of the same things."""
+
+    data: dict[str, Any]
+    entry_pages: list[dict[str, Any]]
+    passport_pages: list[dict[str, Any]]
+
+
+def _document(dbs: Session, archive: _Archive, learner: User, entries: list[Experience],
+              statements: list[PassportStatement], secret_key: str, exported_at: datetime) -> _Document:
+    """Build the JSON and the offline page's parts, copying every photo and recording once."""
+    own_map = {s.word: f"{school_symbols.REFERENCE_PREFIX}{s.id}" for s in archive.own_symbols.values()}
+    numbers = {entry.uid: index for index, entry in enumerate(entries, start=1)}
+    entry_uids = {entry.id: entry.uid for entry in entries}
+    activities = parts.activities_json(dbs, archive, learner, secret_key)
+    exported_activities = {item["uid"] for item in activities}
+    entry_json, entry_pages = [], []
+    for entry in entries:
+        data, page = _experience(archive, entry, numbers[entry.uid], own_map)
+        activity = parts.activity_uid(secret_key, entry.activity_id) if entry.activity_id is not None else None
+        data["activity"] = activity if activity in exported_activities else None
+        entry_json.append(data)
+        entry_pages.append(page)
+    statement_json = [_statement_json(archive, statement, numbers) for statement in statements]
+    voices = {item["uid"]: item["voice"]["path"] for item in statement_json if item["voice"]}
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "export_uid": export_uid(secret_key, learner.id),
+        "exported_at": exported_at.replace(microsecond=0).isoformat() + "Z",
+        "school": learner.school.name,
+        "learner": _learner_json(learner),
+        "record": parts.record_json(learner),
+        "experiences": entry_json,
+        "passport": statement_json,
+        "transition_plan": parts.plan_json(dbs, learner, entry_uids),
+        "review_packs": parts.reviews_json(dbs, archive, learner, entry_uids, secret_key),
+        "careers_activities": activities,
+        "evidence": parts.evidence_json(dbs, learner, exported_at.date()),
+    }
+    return _Document(data, entry_pages, _passport_pages(archive, statements, numbers, voices))
 
 
 def record_export(dbs: Session, learner: User, actor: User, reason: str) -> None:
@@ -191,14 +218,15 @@ def record_export(dbs: Session, learner: User, actor: User, reason: str) -> None
                      school_id=learner.school_id, actor=actor, detail=reason)
 
 
-def _offline_page(templates: Environment, archive: _Archive, learner: User, entry_pages: list[dict[str, Any]],
-                  passport_pages: Any, exported_at: datetime, attribution: str) -> str:
+def _offline_page(templates: Environment, archive: _Archive, learner: User, document: _Document,
+                  exported_at: datetime, attribution: str) -> str:
     """``index.html``: the portfolio anyone can open with no server, its symbols beside it in the zip."""
     return templates.get_template(OFFLINE_TEMPLATE).render(
         learner=learner,
         learner_symbol=archive.symbol(learner.picture_symbol or "learner"),
-        entries=entry_pages,
-        passport=passport_pages,
+        entries=document.entry_pages,
+        passport=document.passport_pages,
+        **offline.more_parts(archive, document.data, document.entry_pages),
         icons={name: archive.symbol(name) for name in ("portfolio", "calendar", "comment", "family", "play",
                                                         "info", "step-did", "step-skills", "step-words")},
         school_name=learner.school.name,
@@ -330,7 +358,7 @@ def _entry_page(archive: _Archive, entry: Experience, number: int, own_map: dict
     }
 
 
-def _statement_json(archive: _Archive, statement: PassportStatement) -> dict[str, Any]:
+def _statement_json(archive: _Archive, statement: PassportStatement, numbers: dict[str, int]) -> dict[str, Any]:
     voice = None
     if statement.voice is not None:
         copied = archive.media(f"media/passport/{statement.uid}.m4a", statement.voice.key)
@@ -344,7 +372,7 @@ def _statement_json(archive: _Archive, statement: PassportStatement) -> dict[str
         "status": statement.status,
         "position": statement.position,
         "voice": voice,
-        "evidence": [entry.uid for entry in statement.evidence],
+        "evidence": [entry.uid for entry in statement.evidence if entry.uid in numbers],
     }
 
 

@@ -16,7 +16,10 @@ import uuid
 from portfolio.errors import KindError
 
 FORMAT = "my-next-steps-portfolio"
-VERSION = 1
+# Version 2 added the transition plan, final review packs, careers activities with checked
+# employer feedback, the evidence counts and the learner's record. Version 1 files still import.
+VERSION = 2
+READABLE_VERSIONS = frozenset({1, 2})
 JSON_NAME = "portfolio.json"
 INDEX_NAME = "index.html"
 STYLE_NAME = "style.css"
@@ -46,6 +49,11 @@ class ImportRefused(KindError):
         self.detail = detail or message
 
 
+def _install_namespace(secret_key: str) -> uuid.UUID:
+    install = hmac.new(secret_key.encode("utf-8"), _INSTALL_PURPOSE, hashlib.sha256).hexdigest()
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"urn:my-next-steps:install:{install}")
+
+
 def export_uid(secret_key: str, learner_id: int) -> str:
     """The same uid every time this install exports this learner, so a re-export is recognised.
 
@@ -53,9 +61,13 @@ def export_uid(secret_key: str, learner_id: int) -> str:
     and the learner's id: exports from two installs never collide, and nobody outside the install
     can work out which uid a learner will get. A changed ``SECRET_KEY`` starts a new series.
     """
-    install = hmac.new(secret_key.encode("utf-8"), _INSTALL_PURPOSE, hashlib.sha256).hexdigest()
-    namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:my-next-steps:install:{install}")
-    return str(uuid.uuid5(namespace, f"learner:{learner_id}"))
+    return str(uuid.uuid5(_install_namespace(secret_key), f"learner:{learner_id}"))
+
+
+def part_uid(secret_key: str, kind: str, row_id: int) -> str:
+    """A uid for a row that has none of its own (a careers activity the learner took part in, a
+    final review pack): the same in every export from this install, so a later import knows it."""
+    return str(uuid.uuid5(_install_namespace(secret_key), f"{kind}:{row_id}"))
 
 
 def is_uid(value: object) -> bool:

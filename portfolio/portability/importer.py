@@ -18,10 +18,10 @@ import stat
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -55,7 +55,10 @@ from portfolio.models import (
     User,
     WouldLike,
 )
+from portfolio.portability import fields as check
+from portfolio.portability import import_parts
 from portfolio.portability.export import SCHOOL_WORD_PREFIX
+from portfolio.portability.fields import MediaRef
 from portfolio.portability.format import (
     FORMAT,
     JSON_NAME,
@@ -65,11 +68,11 @@ from portfolio.portability.format import (
     MAX_RATIO,
     MAX_TOTAL_BYTES,
     RATIO_FLOOR_BYTES,
-    VERSION,
+    READABLE_VERSIONS,
     ImportRefused,
-    is_uid,
     local_uid,
 )
+from portfolio.portability.import_checks import MoreData, parse_more
 from portfolio.symbols import service as school_symbols
 from portfolio.symbols import vocabulary
 from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
@@ -101,16 +104,9 @@ MAX_VOICE_BYTES = 10 * 1024 * 1024
 _CHUNK = 64 * 1024
 _ALLOWED_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
-T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- what the JSON says
-
-
-@dataclass(frozen=True)
-class MediaRef:
-    path: str
-    sha256: str
 
 
 @dataclass(frozen=True)
@@ -142,6 +138,7 @@ class ExperienceData:
     photos: list[MediaRef]
     voice: MediaRef | None
     comments: list[CommentData]
+    activity: str | None = None  # the careers activity it records (version 2)
 
 
 @dataclass(frozen=True)
@@ -167,6 +164,8 @@ class PortfolioData:
     symbol_mode: str
     experiences: list[ExperienceData]
     statements: list[StatementData]
+    school: str = ""
+    more: MoreData = field(default_factory=MoreData)
 
 
 @dataclass
@@ -178,10 +177,14 @@ class ImportResult:
     added_experiences: int
     added_statements: int
     written_keys: list[str] = field(default_factory=list)
+    added_plan_years: int = 0
+    added_review_packs: int = 0
+    added_activities: int = 0
 
     @property
     def already_imported(self) -> bool:
-        return not self.created_learner and not self.added_experiences and not self.added_statements
+        return not (self.created_learner or self.added_experiences or self.added_statements
+                    or self.added_plan_years or self.added_review_packs or self.added_activities)
 
 
 # --------------------------------------------------------------------------- the archive itself
@@ -277,180 +280,72 @@ def open_archive(source: IO[bytes] | str) -> zipfile.ZipFile:
 # --------------------------------------------------------------------------- reading the JSON
 
 
-class _Bad(Exception):
-    """A field that does not fit the format; turned into ``BAD_DETAILS`` with the path for the log."""
-
-
-def _get(obj: dict[str, Any], key: str, where: str, check: Callable[[Any], T], optional: bool = False) -> T:
-    if key not in obj:
-        if optional:
-            return check(None)
-        raise _Bad(f"{where}.{key} is missing")
-    try:
-        return check(obj[key])
-    except _Bad as problem:
-        raise _Bad(f"{where}.{key}: {problem}") from None
-
-
-def _text(limit: int, nullable: bool = False) -> Callable[[Any], Any]:
-    def check(value: Any) -> str | None:
-        if value is None and nullable:
-            return None
-        if not isinstance(value, str):
-            raise _Bad("is not text")
-        if len(value) > limit:
-            raise _Bad(f"is longer than {limit}")
-        return value
-    return check
-
-
-def _choice(values: set[str], nullable: bool = False) -> Callable[[Any], Any]:
-    def check(value: Any) -> str | None:
-        if value is None and nullable:
-            return None
-        if value not in values:
-            raise _Bad(f"{value!r} is not one of the choices")
-        return str(value)
-    return check
-
-
-def _enum_values(enum: Any) -> set[str]:
-    return {member.value for member in enum}
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _Bad("is not true or false")
-    return value
-
-
-def _whole(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not -1_000_000 <= value <= 1_000_000:
-        raise _Bad("is not a whole number")
-    return value
-
-
-def _day(value: Any) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise _Bad("is not a date") from None
-
-
-def _moment(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).removesuffix("Z")) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise _Bad("is not a date and time")
-    return moment.replace(tzinfo=None)
-
-
-def _uid(value: Any) -> str:
-    if not is_uid(value):
-        raise _Bad("is not a uid")
-    return str(value)
-
-
-def _list(limit: int) -> Callable[[Any], list[Any]]:
-    def check(value: Any) -> list[Any]:
-        if not isinstance(value, list):
-            raise _Bad("is not a list")
-        if len(value) > limit:
-            raise _Bad(f"has more than {limit} items")
-        return value
-    return check
-
-
-def _object(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Bad("is not an object")
-    return value
-
-
-def _media(value: Any) -> MediaRef | None:
-    if value is None:
-        return None
-    obj = _object(value)
-    path = _get(obj, "path", "media", _text(300))
-    digest = _get(obj, "sha256", "media", _text(64))
-    if len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
-        raise _Bad("sha256 is not a SHA-256")
-    if not path.startswith("media/"):
-        raise _Bad("path is not under media/")
-    return MediaRef(path, digest)
-
-
 def _comment(value: Any) -> CommentData:
-    obj = _object(value)
+    obj = check.mapping(value)
     return CommentData(
-        text=_get(obj, "text", "comment", _text(MAX_COMMENT)),
-        created_at=_get(obj, "created_at", "comment", _moment, optional=True),
-        passed_on_at=_get(obj, "passed_on_at", "comment", _moment, optional=True),
+        text=check.get(obj, "text", "comment", check.text(MAX_COMMENT)),
+        created_at=check.get(obj, "created_at", "comment", check.moment, optional=True),
+        passed_on_at=check.get(obj, "passed_on_at", "comment", check.moment, optional=True),
     )
 
 
 def _experience(value: Any, index: int) -> ExperienceData:
     where = f"experiences[{index}]"
-    obj = _object(value)
-    symbols = _get(obj, "caption_symbols", where, _object)
+    obj = check.mapping(value)
+    symbols = check.get(obj, "caption_symbols", where, check.mapping)
     if len(symbols) > MAX_CAPTION_SYMBOLS:
-        raise _Bad(f"{where}.caption_symbols has too many words")
-    caption_symbols = {_text(60)(word): _text(80)(ref) for word, ref in symbols.items()}
+        raise check.Bad(f"{where}.caption_symbols has too many words")
+    caption_symbols = {check.text(60)(word): check.text(80)(ref) for word, ref in symbols.items()}
     tags = []
-    for tag in _get(obj, "tags", where, _list(MAX_TAGS)):
-        tag_obj = _object(tag)
-        tags.append((_get(tag_obj, "scheme", where, _text(20)), _get(tag_obj, "value", where, _text(60))))
+    for tag in check.get(obj, "tags", where, check.list_of(MAX_TAGS)):
+        tag_obj = check.mapping(tag)
+        tags.append((check.get(tag_obj, "scheme", where, check.text(20)), check.get(tag_obj, "value", where, check.text(60))))
     photos = []
-    for photo in _get(obj, "photos", where, _list(experiences.MAX_PHOTOS)):
-        photo_obj = _object(photo)
-        display = _get(photo_obj, "display", where, _media)
-        _get(photo_obj, "thumb", where, _media)  # checked, but only the display copy is ingested
+    for photo in check.get(obj, "photos", where, check.list_of(experiences.MAX_PHOTOS)):
+        photo_obj = check.mapping(photo)
+        display = check.get(photo_obj, "display", where, check.media)
+        check.get(photo_obj, "thumb", where, check.media)  # checked, but only the display copy is ingested
         if display is None:
-            raise _Bad(f"{where}.photos has a photo with no display copy")
+            raise check.Bad(f"{where}.photos has a photo with no display copy")
         photos.append(display)
     return ExperienceData(
-        uid=_get(obj, "uid", where, _uid),
-        kind=_get(obj, "kind", where, _choice(_enum_values(ExperienceKind), nullable=True)),
-        place=_get(obj, "place", where, _text(200)),
-        place_symbol=_get(obj, "place_symbol", where, _text(60, nullable=True)),
-        start_date=_get(obj, "start_date", where, _day),
-        end_date=_get(obj, "end_date", where, _day),
-        feeling=_get(obj, "feeling", where, _text(40, nullable=True)),
-        would_like=_get(obj, "would_like", where, _choice(_enum_values(WouldLike), nullable=True)),
-        caption=_get(obj, "caption", where, _text(experiences.MAX_CAPTION)),
+        uid=check.get(obj, "uid", where, check.uid),
+        kind=check.get(obj, "kind", where, check.choice(check.enum_values(ExperienceKind), nullable=True)),
+        place=check.get(obj, "place", where, check.text(200)),
+        place_symbol=check.get(obj, "place_symbol", where, check.text(60, nullable=True)),
+        start_date=check.get(obj, "start_date", where, check.day),
+        end_date=check.get(obj, "end_date", where, check.day),
+        feeling=check.get(obj, "feeling", where, check.text(40, nullable=True)),
+        would_like=check.get(obj, "would_like", where, check.choice(check.enum_values(WouldLike), nullable=True)),
+        caption=check.get(obj, "caption", where, check.text(experiences.MAX_CAPTION)),
         caption_symbols=caption_symbols,
         tags=tags,
-        help_level=_get(obj, "help_level", where, _choice(_enum_values(HelpLevel), nullable=True)),
-        status=_get(obj, "status", where, _choice(_enum_values(ExperienceStatus))),
-        staff_note=_get(obj, "staff_note", where, _text(experiences.MAX_NOTE)),
-        created_at=_get(obj, "created_at", where, _moment, optional=True),
-        submitted_at=_get(obj, "submitted_at", where, _moment, optional=True),
-        shared_at=_get(obj, "shared_at", where, _moment, optional=True),
+        help_level=check.get(obj, "help_level", where, check.choice(check.enum_values(HelpLevel), nullable=True)),
+        status=check.get(obj, "status", where, check.choice(check.enum_values(ExperienceStatus))),
+        staff_note=check.get(obj, "staff_note", where, check.text(experiences.MAX_NOTE)),
+        created_at=check.get(obj, "created_at", where, check.moment, optional=True),
+        submitted_at=check.get(obj, "submitted_at", where, check.moment, optional=True),
+        shared_at=check.get(obj, "shared_at", where, check.moment, optional=True),
         photos=photos,
-        voice=_get(obj, "voice", where, _media, optional=True),
-        comments=[_comment(c) for c in _get(obj, "comments", where, _list(MAX_COMMENTS))],
+        voice=check.get(obj, "voice", where, check.media, optional=True),
+        comments=[_comment(c) for c in check.get(obj, "comments", where, check.list_of(MAX_COMMENTS))],
+        activity=check.get(obj, "activity", where, lambda v: v if v is None else check.uid(v), optional=True),
     )
 
 
 def _statement(value: Any, index: int) -> StatementData:
     where = f"passport[{index}]"
-    obj = _object(value)
+    obj = check.mapping(value)
     return StatementData(
-        uid=_get(obj, "uid", where, _uid),
-        section=_get(obj, "section", where, _choice(_enum_values(PassportSection))),
-        text=_get(obj, "text", where, _text(MAX_STATEMENT_TEXT)),
-        symbol=_get(obj, "symbol", where, _text(80, nullable=True)),
-        help_level=_get(obj, "help_level", where, _choice(_enum_values(HelpLevel), nullable=True)),
-        status=_get(obj, "status", where, _choice(_enum_values(StatementStatus))),
-        position=_get(obj, "position", where, _whole),
-        voice=_get(obj, "voice", where, _media, optional=True),
-        evidence=[_uid(item) for item in _get(obj, "evidence", where, _list(MAX_EVIDENCE))],
+        uid=check.get(obj, "uid", where, check.uid),
+        section=check.get(obj, "section", where, check.choice(check.enum_values(PassportSection))),
+        text=check.get(obj, "text", where, check.text(MAX_STATEMENT_TEXT)),
+        symbol=check.get(obj, "symbol", where, check.text(80, nullable=True)),
+        help_level=check.get(obj, "help_level", where, check.choice(check.enum_values(HelpLevel), nullable=True)),
+        status=check.get(obj, "status", where, check.choice(check.enum_values(StatementStatus))),
+        position=check.get(obj, "position", where, check.whole),
+        voice=check.get(obj, "voice", where, check.media, optional=True),
+        evidence=[check.uid(item) for item in check.get(obj, "evidence", where, check.list_of(MAX_EVIDENCE))],
     )
 
 
@@ -463,35 +358,46 @@ def parse_document(data: bytes) -> PortfolioData:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(BAD_DETAILS, "portfolio.json is not a My Next Steps portfolio")
     version = document.get("version")
-    if isinstance(version, bool) or version != VERSION:
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise ImportRefused(WRONG_VERSION, f"version {version!r}")
     try:
-        learner = _get(document, "learner", "document", _object)
-        display = _get(learner, "display", "learner", _object)
+        learner = check.get(document, "learner", "document", check.mapping)
+        display = check.get(learner, "display", "learner", check.mapping)
         parsed = PortfolioData(
-            export_uid=_get(document, "export_uid", "document", _uid),
-            name=_get(learner, "name", "learner", _text(120)),
-            picture_symbol=_get(learner, "picture_symbol", "learner", _text(60, nullable=True)),
-            text_size=_get(display, "text_size", "display", _choice(_enum_values(TextSize))),
-            high_contrast=_get(display, "high_contrast", "display", _flag),
-            symbol_mode=_get(display, "symbol_mode", "display", _choice(_enum_values(SymbolMode))),
+            export_uid=check.get(document, "export_uid", "document", check.uid),
+            name=check.get(learner, "name", "learner", check.text(120)),
+            picture_symbol=check.get(learner, "picture_symbol", "learner", check.text(60, nullable=True)),
+            text_size=check.get(display, "text_size", "display", check.choice(check.enum_values(TextSize))),
+            high_contrast=check.get(display, "high_contrast", "display", check.flag),
+            symbol_mode=check.get(display, "symbol_mode", "display", check.choice(check.enum_values(SymbolMode))),
             experiences=[_experience(item, i) for i, item in
-                         enumerate(_get(document, "experiences", "document", _list(MAX_EXPERIENCES)))],
+                         enumerate(check.get(document, "experiences", "document", check.list_of(MAX_EXPERIENCES)))],
             statements=[_statement(item, i) for i, item in
-                        enumerate(_get(document, "passport", "document", _list(MAX_STATEMENTS)))],
+                        enumerate(check.get(document, "passport", "document", check.list_of(MAX_STATEMENTS)))],
+            school=check.get(document, "school", "document", check.text(200, nullable=True), optional=True) or "",
         )
-    except _Bad as problem:
+        parsed = replace(parsed, more=parse_more(document, version, {e.uid for e in parsed.experiences}))
+    except check.Bad as problem:
         raise ImportRefused(BAD_DETAILS, str(problem)) from None
     if not parsed.name.strip():
         raise ImportRefused(BAD_DETAILS, "learner.name is empty")
     uids = [e.uid for e in parsed.experiences] + [s.uid for s in parsed.statements]
     if len(set(uids)) != len(uids):
         raise ImportRefused(BAD_DETAILS, "a uid is used twice")
+    _check_links(parsed)
+    return parsed
+
+
+def _check_links(parsed: PortfolioData) -> None:
+    """Every uid one part names is in the file: statements' evidence, entries' activities."""
     known = {e.uid for e in parsed.experiences}
     for statement in parsed.statements:
         if any(uid not in known for uid in statement.evidence):
             raise ImportRefused(BAD_DETAILS, f"statement {statement.uid} links an entry that is not in the file")
-    return parsed
+    activities = {a.uid for a in parsed.more.activities}
+    for entry in parsed.experiences:
+        if entry.activity is not None and entry.activity not in activities:
+            raise ImportRefused(BAD_DETAILS, f"entry {entry.uid} records an activity that is not in the file")
 
 
 def _media_refs(parsed: PortfolioData) -> list[MediaRef]:
@@ -501,6 +407,7 @@ def _media_refs(parsed: PortfolioData) -> list[MediaRef]:
         if entry.voice:
             refs.append(entry.voice)
     refs.extend(s.voice for s in parsed.statements if s.voice)
+    refs.extend(parsed.more.media_refs())
     return refs
 
 
@@ -529,6 +436,7 @@ class _Importer:
     max_voice_seconds: float
     written: list[str] = field(default_factory=list)
     own_symbols: dict[str, int] = field(default_factory=dict)
+    added_activities: int = 0
 
     def bytes_of(self, ref: MediaRef, limit: int) -> bytes:
         data = read_member(self.archive, self.files[ref.path], limit)
@@ -561,6 +469,17 @@ class _Importer:
             for key in (stored.display_key, stored.thumb_key):
                 self.store.delete(key)
                 self.written.remove(key)
+
+    def review_photo(self, ref: MediaRef) -> MediaFile:
+        """A review pack's photo, encoded again like an upload; a pack keeps only the one size it shows."""
+        try:
+            stored = ingest_photo(self.bytes_of(ref, MAX_MEMBER_BYTES), self.store, f"reviews/{self.school.id}",
+                                  max_bytes=MAX_MEMBER_BYTES)
+        except PhotoRefused as refused:
+            raise ImportRefused(BAD_PHOTO, f"{ref.path}: {refused.message}") from refused
+        self.store.delete(stored.thumb_key)
+        self.written.append(stored.display_key)
+        return MediaFile(school_id=self.school.id, key=stored.display_key, content_type=stored.content_type)
 
     def symbol_ref(self, reference: str | None) -> str | None:
         """A symbol reference from the file, as this school refers to it; None when it has no such picture."""
@@ -595,7 +514,7 @@ def _known_word(key: str | None, category: str | None = None) -> str | None:
 def _known_tags(tags: Iterable[tuple[str, str]]) -> list[ExperienceTag]:
     """The entry's symbols this install knows, in order, once each; any other is left out quietly
     (a symbol this install does not have yet), and the rest of the entry still comes."""
-    schemes = _enum_values(TagScheme)
+    schemes = check.enum_values(TagScheme)
     positions: dict[str, int] = {}
     seen: set[tuple[str, str]] = set()
     known = []
@@ -761,38 +680,59 @@ def _import(importer: _Importer, parsed: PortfolioData, group: Group, actor: Use
         dbs.flush()
     created = learner is None
     if learner is None:
-        learner = User(
-            school_id=school.id,
-            role=Role.LEARNER.value,
-            display_name=parsed.name.strip()[:120],
-            group_id=group.id,
-            # A picture the login check cannot show would lock the learner out; staff choose one instead.
-            picture_symbol=parsed.picture_symbol if parsed.picture_symbol in PICTURE_SYMBOLS else None,
-            text_size=parsed.text_size,
-            high_contrast=parsed.high_contrast,
-            symbol_mode=parsed.symbol_mode,
-        )
-        dbs.add(learner)
-        dbs.flush()
+        learner = _new_learner(dbs, school, group, parsed)
+    result = _add_parts(importer, learner, parsed)
+    result.created_learner = created
+    if record.learner_id != learner.id:
+        record.learner_id = learner.id
+    dbs.flush()
+    audit_log.record(dbs, action="imported", record_kind="import_records", record_id=record.id,
+                     learner_id=learner.id, school_id=school.id, actor=actor,
+                     detail=(f"portable portfolio: {result.added_experiences} entries, "
+                             f"{result.added_statements} passport statements, {result.added_plan_years} plan years, "
+                             f"{result.added_review_packs} review packs, {result.added_activities} activities"))
+    return result
+
+
+def _new_learner(dbs: Session, school: School, group: Group, parsed: PortfolioData) -> User:
+    learner = User(
+        school_id=school.id,
+        role=Role.LEARNER.value,
+        display_name=parsed.name.strip()[:120],
+        group_id=group.id,
+        # A picture the login check cannot show would lock the learner out; staff choose one instead.
+        picture_symbol=parsed.picture_symbol if parsed.picture_symbol in PICTURE_SYMBOLS else None,
+        text_size=parsed.text_size,
+        high_contrast=parsed.high_contrast,
+        symbol_mode=parsed.symbol_mode,
+    )
+    dbs.add(learner)
+    dbs.flush()
+    return learner
+
+
+def _add_parts(importer: _Importer, learner: User, parsed: PortfolioData) -> ImportResult:
+    """Everything in the file that is not here yet: entries, passport, record, activities, plan, packs."""
+    dbs, school = importer.dbs, importer.school
+    import_parts.add_record(importer, learner, parsed.more)
     entries_by_uid: dict[str, Experience] = {}
-    added_entries = 0
+    added: dict[str, tuple[Experience, str | None]] = {}
     for data in parsed.experiences:
         existing = _already_here(dbs, Experience, school.id, data.uid)
-        if existing is not None:
-            entries_by_uid[data.uid] = existing
-            continue
-        entries_by_uid[data.uid] = _new_experience(importer, learner, data)
-        added_entries += 1
+        if existing is None:
+            existing = _new_experience(importer, learner, data)
+            added[data.uid] = (existing, data.activity)
+        entries_by_uid[data.uid] = existing
     added_statements = 0
     for statement_data in parsed.statements:
         if _already_here(dbs, PassportStatement, school.id, statement_data.uid) is not None:
             continue
         _new_statement(importer, learner, statement_data, entries_by_uid)
         added_statements += 1
-    if record.learner_id != learner.id:
-        record.learner_id = learner.id
-    dbs.flush()
-    audit_log.record(dbs, action="imported", record_kind="import_records", record_id=record.id,
-                     learner_id=learner.id, school_id=school.id, actor=actor,
-                     detail=f"portable portfolio: {added_entries} entries, {added_statements} passport statements")
-    return ImportResult(learner, created, added_entries, added_statements, list(importer.written))
+    activities = import_parts.add_activities(importer, learner, parsed.more, parsed.school)
+    import_parts.link_entries(importer, added, activities)
+    plan_years = import_parts.add_plan(importer, learner, parsed.more, entries_by_uid)
+    packs = import_parts.add_packs(importer, learner, parsed.more)
+    return ImportResult(learner, False, len(added), added_statements, list(importer.written),
+                        added_plan_years=plan_years, added_review_packs=packs,
+                        added_activities=importer.added_activities)

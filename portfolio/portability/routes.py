@@ -9,18 +9,18 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portfolio import db
+from portfolio.jobs import queue as job_queue
+from portfolio.jobs import service as jobs
 from portfolio.media import serving as media
-from portfolio.media.changes import MediaChange
 from portfolio.media.storage import media_store
 from portfolio.models import Group, User, utcnow
 from portfolio.people import accounts
 from portfolio.portability import export as portable_export
-from portfolio.portability import importer as portable_import
-from portfolio.portability.format import MAX_UPLOAD_BYTES, ImportRefused
+from portfolio.portability.format import MAX_UPLOAD_BYTES
 from portfolio.symbols import library as symbols
 from portfolio.web import policy
 from portfolio.web.extensions import csrf
@@ -30,7 +30,6 @@ bp = Blueprint("portability", __name__, url_prefix="/portability")
 
 NO_FILE = "Please choose the portfolio file (a .zip file) first."
 NO_GROUP = "Please choose a group for the learner."
-CHOOSE_AGAIN = "For your safety the file is not kept after a problem, so please choose it again."
 
 
 @bp.post("/learners/<int:learner_id>/export")
@@ -74,9 +73,9 @@ def _upload_limit() -> int:
 @bp.route("/import", methods=["GET", "POST"])
 @csrf.exempt  # checked below, once the larger upload limit for portfolios is in place
 @policy.guard("portability.import")
-def import_portfolio() -> tuple[str, int]:
-    if request.method == "GET":
-        return _import_page()
+def import_portfolio() -> tuple[str, int] | Response:
+    if request.method == "GET":  # "Choose the file again" after a refused import keeps its group
+        return _import_page(group_id=form_id(request.args.get("group_id", "")))
     # A portfolio zip is far bigger than a photo, so this one route may take more than the app's
     # MAX_CONTENT_LENGTH. The limit must be set before the form is parsed, hence the CSRF check here.
     request.max_content_length = _upload_limit()
@@ -91,12 +90,11 @@ def import_portfolio() -> tuple[str, int]:
     upload = request.files.get("portfolio")
     if upload is None or not (upload.filename or upload.content_length):
         return _import_page(NO_FILE, group.id, status=400)
-    try:
-        result = portable_import.import_portfolio(
-            dbs, media_store(), upload.stream, school=current_user.school, group=group, actor=current_user,
-        )
-    except ImportRefused as refused:
-        current_app.logger.warning("Portfolio import refused: %s", refused.detail)
-        return _import_page(f"{refused.message} {CHOOSE_AGAIN}", group.id, status=400)
-    media.commit(dbs, MediaChange(written=result.written_keys))
-    return render_template("portability/imported.html", result=result, learner=result.learner), 200
+    # Kept in the media store, so whichever worker runs the import (on any host) can read it;
+    # the job removes it when it is over.
+    saved, change = jobs.keep_file(dbs, media_store(), current_user.school_id, upload.stream.read(),
+                                   "application/zip", "zip")
+    job = jobs.create(dbs, "import", policy.actor(), arguments={"upload_media_id": saved.id, "group_id": group.id})
+    media.commit(dbs, change)
+    job_queue.submit(job.id)
+    return redirect(url_for("jobs.job_page", job_id=job.id), code=303)

@@ -1,13 +1,13 @@
 """Annual review packs: staff prepare, edit, leave out and finalise; final packs print and download."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import segno
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio import db
+from portfolio.jobs import queue as job_queue
+from portfolio.jobs import service as jobs
 from portfolio.media import serving as media
 from portfolio.media.changes import MediaChange
 from portfolio.media.storage import media_store
@@ -18,7 +18,6 @@ from portfolio.web import policy
 from portfolio.web.forms import form_ids
 
 bp = Blueprint("reviews", __name__)
-STATIC_SYMBOLS = Path(__file__).resolve().parents[2] / "static" / "symbols"
 
 
 def _pack_or_404(learner: User, pack_id: int) -> ReviewPack:
@@ -109,19 +108,19 @@ def pack_media(learner: User, pack_id: int, media_id: int):
     return media.send_media(db.session().get(MediaFile, media_id))
 
 
-@bp.get("/learners/<int:learner_id>/reviews/<int:pack_id>/pdf")
+@bp.post("/learners/<int:learner_id>/reviews/<int:pack_id>/pdf")
 @policy.guard("review.view", arg="learner_id")
 def pdf(learner: User, pack_id: int):
-    from portfolio.reviews.pdf import render_pack
-
+    """Start making the PDF and show its progress page: a long pack with photos takes a while."""
     found = _pack_or_404(learner, pack_id)
-    document = annual_review.build_for_download(db.session(), found, policy.actor())
-    data = render_pack(document, media_store(), db.session(), _audio_links(found, document), STATIC_SYMBOLS)
-    db.session().commit()  # the download's line on the audit trail
-    name = f"my-views-{learner.first_name.lower()}-{found.date_to.isoformat()}.pdf"
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    links = {str(media_id): link for media_id, (link, _qr) in _audio_links(found, annual_review.build(
+        db.session(), found)).items()}
+    dbs = db.session()
+    job = jobs.create(dbs, "review-pdf", policy.actor(), learner_id=learner.id,
+                      arguments={"pack_id": found.id, "audio": links})
+    dbs.commit()
+    job_queue.submit(job.id)
+    return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
 
 
 @bp.get("/review-audio/<token>")

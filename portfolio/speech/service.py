@@ -16,6 +16,7 @@ import ast
 import ctypes.util
 import logging
 import threading
+import time
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from flask import Flask, Response, abort, current_app, jsonify, request, send_fi
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, nodes
 
+from portfolio.jobs import queue as job_queue
 from portfolio.speech.engine import SpeechService, SpeechUnavailable, normalise_text
 
 log = logging.getLogger(__name__)
@@ -150,6 +152,8 @@ def synthesise(text: str, *, private: bool) -> Path | None:
     found = engine.cached(text, audio_dir(private=private))
     if found is not None:
         return found
+    if private and job_queue.redis_url(current_app.config):
+        return _from_a_worker(engine, text)
     if not engine.available:
         return None
     try:
@@ -157,6 +161,36 @@ def synthesise(text: str, *, private: bool) -> Path | None:
     except SpeechUnavailable as exc:
         log.warning("Speech failed, browser voice used instead: %s", exc)
         return None
+
+
+# How long a tap waits for a worker to make new private speech before the browser's voice reads it
+# instead; the MP3 is still made, so the next tap on the same words plays it.
+WORKER_WAIT_SECONDS = 1.5
+
+
+def _from_a_worker(engine: SpeechService, text: str) -> Path | None:
+    """New private words, spoken by a job worker (so this app server's CPU stays on pages): wait a
+    moment for the MP3, which a short sentence needs, and otherwise let the browser speak."""
+    job_queue.call_later("portfolio.speech.service.make_private_speech", normalise_text(text))
+    deadline = time.monotonic() + float(current_app.config.get("SPEECH_WORKER_WAIT_SECONDS", WORKER_WAIT_SECONDS))
+    while time.monotonic() < deadline:
+        found = engine.cached(text, audio_dir(private=True))
+        if found is not None:
+            return found
+        time.sleep(0.05)
+    return None
+
+
+def make_private_speech(text: str) -> None:
+    """The job: make the MP3 of private words into the private speech cache (which every app server
+    must see: the same folder, shared, as ``SPEECH_CACHE_DIR``)."""
+    engine = service()
+    if engine is None or engine.cached(text, audio_dir(private=True)) is not None:
+        return
+    try:
+        engine.synthesise(text, audio_dir(private=True))
+    except SpeechUnavailable as exc:
+        log.warning("Speech failed in the job worker: %s", exc)
 
 
 def text_from_token(token: str, *, private: bool) -> str | None:

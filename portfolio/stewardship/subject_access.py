@@ -55,6 +55,8 @@ COVERED: dict[str, str] = {
     "feedback_accesses": "data/careers.json",
     "learner_records": "data/record.json", "destinations": "data/record.json",
     "audit_events": "data/audit_trail.json",
+    "jobs": "data/jobs.json",
+    "notices": "data/notices.json",
 }
 
 # What each file is, for the index page, in the order it lists them.
@@ -71,6 +73,8 @@ FILES: dict[str, str] = {
     "data/sign_in.json": "Login cards (not their secret codes) and sign-ins.",
     "data/imports.json": "Portfolios imported for this learner from another school.",
     "data/audit_trail.json": "The audit trail: who added, changed, removed, opened or downloaded what, and when.",
+    "data/jobs.json": "PDFs made and portfolios imported for this learner in the background, and how each went.",
+    "data/notices.json": "Notices to family and staff about the learner's entries, feedback and reviews, and when each was seen or emailed.",
 }
 
 
@@ -213,6 +217,13 @@ def _by_learner(bundle: _Bundle, learner: User, *tables: str) -> dict[str, list[
     return {table: _rows(bundle, table, "learner_id", [learner.id]) for table in tables}
 
 
+def _jobs(bundle: _Bundle, learner: User) -> dict[str, list[dict[str, Any]]]:
+    """Jobs about the learner and jobs they asked for themselves (a learner downloading their pack)."""
+    rows = {row["id"]: row for column in ("learner_id", "owner_id")
+            for row in _rows(bundle, "jobs", column, [learner.id])}
+    return {"jobs": [rows[job_id] for job_id in sorted(rows)]}
+
+
 def _trail(bundle: _Bundle, learner: User) -> dict[str, list[dict[str, Any]]]:
     rows = [row for row in _rows(bundle, "audit_events", "learner_id", [learner.id])
             if row["school_id"] == learner.school_id]
@@ -235,6 +246,8 @@ def _collect(bundle: _Bundle, learner: User, symbol_dir: Path) -> None:
     bundle.write_json("data/sign_in.json", sign_in)
     bundle.write_json("data/imports.json", _by_learner(bundle, learner, "import_records"))
     bundle.write_json("data/audit_trail.json", _trail(bundle, learner))
+    bundle.write_json("data/jobs.json", _jobs(bundle, learner))
+    bundle.write_json("data/notices.json", _by_learner(bundle, learner, "notices"))
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from portfolio import db
 from portfolio.audit import log as audit_log
 from portfolio.audit.listener import actor_role_label
 from portfolio.errors import KindError
 from portfolio.models import AuditEvent, Role, User
 
 PAGE_SIZE = 50
-LARGEST_ID = 2**63 - 1  # beyond it the database cannot compare; such a "before" means the start
+LARGEST_ID = db.LARGEST_ID  # beyond it the database cannot compare; such a "before" means the start
 
 ACTIONS: dict[str, str] = {
     "created": "Added",

@@ -133,6 +133,9 @@ INTERFACE_SYMBOLS: dict[str, str] = {
     "took-part": "🙌",
     "absent": "🚫",
     "days": "📆",
+    # Notices: the in-app count and how often emails come.
+    "bell": "🔔",
+    "bell-off": "🔕",
 }
 
 def _all_symbols() -> dict[str, str]:

@@ -26,6 +26,8 @@ from portfolio.models import (
     ExperienceStatus,
     FamilyComment,
     Group,
+    Job,
+    Notice,
     PassportStatement,
     ReviewPack,
     Role,
@@ -35,7 +37,8 @@ from portfolio.models import (
 )
 
 ObjectKind = Literal[
-    "learner", "person", "group", "experience", "school_symbol", "employer", "activity", "participant"
+    "learner", "person", "group", "experience", "school_symbol", "employer", "activity", "participant", "job",
+    "notice",
 ]
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,6 +51,11 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "auth.card",
         "auth.card_check",
         "auth.code",
+        # Choosing a password through an emailed link: the one-time link is the permission,
+        # checked (known, unused, in date, account on) by portfolio/people/passwords.py every time.
+        "passwords.forgot",
+        "passwords.reset",
+        "passwords.accept_invitation",
         "speech.interface",
         "main.health",
         "main.about",
@@ -63,6 +71,9 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         # Employer feedback through a secret link: the feedback service checks the link every time.
         "feedback.form",
         "feedback.hear",
+        # One tap from a notice email, with no sign-in: the random token in the link is the permission.
+        "notices.unsubscribe",
+        "notices.switch_back_on",
     }
 )
 
@@ -216,6 +227,20 @@ def can_see_review_pack(actor: User, pack: ReviewPack) -> bool:
     return pack.is_final or allows(actor, "review.manage", pack.learner)
 
 
+def can_follow_job(actor: User, job: Job) -> bool:
+    """A job's progress and result are for the person who asked for it, and for the staff who
+    support the learner it is about (a TA sees the PDF a colleague started for their learner)."""
+    if job.owner_id == actor.id:
+        return True
+    learner = db.session().get(User, job.learner_id) if job.learner_id is not None else None
+    return learner is not None and actor.role_enum in STAFF_ROLES and is_learner_of_staff(actor, learner)
+
+
+def owns_notice(actor: User, notice: Notice) -> bool:
+    """A notice is for one person only."""
+    return notice.user_id == actor.id
+
+
 def _same_school(_actor: User, _obj: Any) -> bool:
     return True  # the same-school check has already run
 
@@ -295,6 +320,10 @@ RULES: dict[str, Rule] = {
     # Erasure: only the careers leader of the learner's own school (another school's gets 404).
     "learner.erase": Rule(roles=frozenset({Role.ADMIN}), kind="learner", relation=_admin_of),
     "experience.erase": Rule(roles=frozenset({Role.ADMIN}), kind="experience", relation=_admin_of),
+    "job.view": Rule(roles=frozenset(Role), kind="job", relation=can_follow_job),
+    # Notices: each adult's own list and email choices; learners get none.
+    "notices.own": Rule(roles=STAFF_ROLES | {Role.PARENT}),
+    "notice.open": Rule(roles=STAFF_ROLES | {Role.PARENT}, kind="notice", relation=owns_notice),
 }
 
 
@@ -331,6 +360,10 @@ def _load(kind: ObjectKind, object_id: int) -> Any:
         return session.get(CareersActivity, object_id)
     if kind == "participant":
         return session.get(ActivityParticipant, object_id)
+    if kind == "job":
+        return session.get(Job, object_id)
+    if kind == "notice":
+        return session.get(Notice, object_id)
     person = session.get(User, object_id)
     if person is not None and kind == "learner" and person.role_enum is not Role.LEARNER:
         return None

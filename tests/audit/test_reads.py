@@ -61,14 +61,16 @@ def test_an_import_is_recorded_with_its_counts(no_csrf: Flask, world: World, ent
     client = no_csrf.test_client()
     sign_in_as(client, world.other_school_admin)
     start = _newest(no_csrf)
-    response = client.post("/portability/import", data={"group_id": str(group.id),
-                                                         "portfolio": (io.BytesIO(data), "portfolio.zip")})
-    assert response.status_code == 200
+    from tests.jobs.helpers import finished_page
+
+    finished_page(no_csrf, client, client.post("/portability/import", data={
+        "group_id": str(group.id), "portfolio": (io.BytesIO(data), "portfolio.zip")}))
     events = _since(no_csrf, start)
     (imported,) = [e for e in events if e[0] == "imported"]
     admin = world.other_school_admin.id
     assert imported[1:] == ("import_records", imported[2], admin, "admin",
-                            "portable portfolio: 3 entries, 0 passport statements")
+                            ("portable portfolio: 3 entries, 0 passport statements, 0 plan years, "
+                             "0 review packs, 0 activities"))
     # every row the import made is on the new learner's trail, as made by the admin who imported it
     made = {kind for action, kind, learner_id, actor_id, _role, _detail in events
             if action == "created" and learner_id == imported[2] and actor_id == admin}
@@ -86,7 +88,10 @@ def test_a_review_pack_pdf_download_is_recorded(no_csrf: Flask, world: World, en
     client = no_csrf.test_client()
     sign_in_as(client, world.ta)
     start = _newest(no_csrf)
-    response = client.get(f"/learners/{world.learner.id}/reviews/{pack_id}/pdf")
+    from tests.jobs.helpers import download_from, finished_page
+
+    ready = finished_page(no_csrf, client, client.post(f"/learners/{world.learner.id}/reviews/{pack_id}/pdf"))
+    response = download_from(client, ready)
     assert response.mimetype == "application/pdf"
     assert _since(no_csrf, start) == [("exported", "review_packs", world.learner.id, world.ta.id, "staff",
                                        "review pack PDF")]

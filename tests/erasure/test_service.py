@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portfolio import db
@@ -27,6 +27,7 @@ from portfolio.models import (
     User,
 )
 from tests.erasure.builders import fill_every_table
+from tests.postgres import deletes_refused
 from tests.factories import Entries, World
 
 
@@ -172,13 +173,10 @@ def test_an_erasure_that_fails_in_the_database_keeps_every_file(app: Flask, worl
     """Files go only after the commit: a database that refuses the deletes leaves rows and files together."""
     with app.app_context():
         session, store = db.session(), media_store()
-        session.execute(text("CREATE TRIGGER keep_users BEFORE DELETE ON users "
-                             "BEGIN SELECT RAISE(ABORT, 'users are kept'); END"))
-        session.commit()
-        keys = erasure.plan_learner(session, session.get(User, world.learner.id)).change.replaced
-        with pytest.raises(IntegrityError):
-            erasure.erase_learner(session, session.get(User, world.learner.id), None, "Sam Patel")
-        session.rollback()
+        with deletes_refused(session, "users"):
+            keys = erasure.plan_learner(session, session.get(User, world.learner.id)).change.replaced
+            with pytest.raises(IntegrityError):
+                erasure.erase_learner(session, session.get(User, world.learner.id), None, "Sam Patel")
         assert keys and all(store.exists(key) for key in keys)
         assert session.get(User, world.learner.id) is not None
         assert orphans_and_missing() == (set(), set())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from portfolio import db
-from portfolio.media import sweep
+from portfolio.media import storage, sweep
 from portfolio.media.storage import LocalMediaStore, media_store
 from portfolio.models import Experience, MediaFile
 from tests.conftest import csrf_token, sign_in_as
@@ -150,3 +151,16 @@ def _photo_count(app: Flask, entry_id: int) -> int:
         session = db.session()
         session.expire_all()
         return len(session.get(Experience, entry_id).photos)
+
+
+def test_the_sweep_command_says_so_when_the_object_store_cannot_be_reached(app: Flask, runner, s3_credentials: None,
+                                                                           monkeypatch) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    with socket.socket() as nobody_listens:
+        nobody_listens.bind(("127.0.0.1", 0))
+        app.config.update(MEDIA_STORE="s3://media/trust-a",
+                          S3_ENDPOINT_URL=f"http://127.0.0.1:{nobody_listens.getsockname()[1]}")
+        storage.init_app(app)
+        result = runner.invoke(args=["media", "sweep"])
+    assert result.exit_code == 1
+    assert "The media store could not be reached, so nothing was removed" in result.output

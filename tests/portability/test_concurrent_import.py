@@ -1,7 +1,8 @@
 """Four people importing the same portfolio zip at the same moment get one import between them.
 
 The app uses its real file-backed SQLite database (the ``app`` fixture's instance folder) and each
-thread its own signed-in client, so the imports really overlap: all four read "not imported yet"
+thread its own signed-in client; each upload becomes a job, and the four jobs run on four threads at
+once, so the imports really overlap: all four read "not imported yet"
 before any has committed. The import record's UNIQUE (school, export) row is claimed first, so the
 others wait for it, fail on it, and try again, finding the portfolio already here.
 """
@@ -11,12 +12,15 @@ import io
 import threading
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portfolio import db
+from portfolio.jobs import queue as job_queue
 from portfolio.models import ImportRecord, User
 from tests.conftest import sign_in_as
 from tests.factories import World
+from tests.jobs.helpers import job_url
 from tests.portability.test_routes import _hillview_group
 from tests.portability.test_service import Rich, export_bytes, media_files, rich, snapshot  # noqa: F401
 
@@ -31,18 +35,23 @@ def _import_at_once(app: Flask, user: User, data: bytes, group_id: int) -> list[
         clients.append(client)
     start = threading.Barrier(IMPORTERS)
     answers: list[tuple[int, str]] = []
+    pages: list[tuple[FlaskClient, str]] = []
 
     def one(client) -> None:  # type: ignore[no-untyped-def]
         start.wait()
-        response = client.post("/portability/import", content_type="multipart/form-data", data={
+        started = client.post("/portability/import", content_type="multipart/form-data", data={
             "portfolio": (io.BytesIO(data), "portfolio-sam-patel.zip"), "group_id": str(group_id)})
-        answers.append((response.status_code, response.get_data(as_text=True)))
+        pages.append((client, job_url(started)))
 
     threads = [threading.Thread(target=one, args=(client,)) for client in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    job_queue.wait_for_threads(app)  # the four imports run as four jobs at once
+    for client, url in pages:
+        page = client.get(url)
+        answers.append((page.status_code, page.get_data(as_text=True)))
     return answers
 
 

@@ -16,6 +16,7 @@ from portfolio.models import Group, User
 from portfolio.portability import importer as portable_import
 from tests.conftest import sign_in_as
 from tests.factories import World
+from tests.jobs.helpers import finished_page
 from tests.portability.test_service import Rich, export_bytes, rewrite, rich, snapshot  # noqa: F401  (rich is a fixture)
 
 
@@ -37,6 +38,11 @@ def _upload(client: FlaskClient, data: bytes, group: int | str | None, **extra: 
     if group is not None:
         form["group_id"] = str(group)
     return client.post("/portability/import", data=form, content_type="multipart/form-data")
+
+
+def _imported(app: Flask, client: FlaskClient, data: bytes, group: int | str | None, **extra: str):  # type: ignore[no-untyped-def]
+    """Upload, then the import job's page once it has run."""
+    return finished_page(app, client, _upload(client, data, group, **extra))
 
 
 def _text(html: str) -> str:
@@ -70,7 +76,7 @@ def test_import_then_import_again(app: Flask, no_csrf: Flask, world: World, rich
     data = export_bytes(app, world.learner.id)
     client = _as(app, world.other_school_admin)
     group = _hillview_group(app, world)
-    first = _upload(client, data, group.id)
+    first = _imported(app, client, data, group.id)
     html = first.get_data(as_text=True)
     assert first.status_code == 200
     assert "Sam Patel’s portfolio is imported" in html and "3 entries and 2 passport statements" in _text(html)
@@ -79,7 +85,7 @@ def test_import_then_import_again(app: Flask, no_csrf: Flask, world: World, rich
     assert learner_link and client.get(learner_link.group(1)).status_code == 200
     after_first = snapshot(app)
 
-    again = _upload(client, data, group.id)
+    again = _imported(app, client, data, group.id)
     html = again.get_data(as_text=True)
     assert again.status_code == 200
     assert "already here" in html and learner_link.group(1) in html
@@ -91,11 +97,14 @@ def test_hostile_upload_is_refused_kindly_and_leaves_nothing(app: Flask, no_csrf
     hostile = rewrite(export_bytes(app, world.learner.id), add=[("../../evil.sh", b"x")])
     group = _hillview_group(app, world)
     before = snapshot(app)
-    response = _upload(_as(app, world.other_school_admin), hostile, group.id)
+    client = _as(app, world.other_school_admin)
+    response = _imported(app, client, hostile, group.id)
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert 'data-state="failed"' in html
     assert portable_import.UNSAFE in html and "choose it again" in html
-    assert f'value="{group.id}" checked' in html  # the group choice is kept
+    again = re.search(r'href="(/portability/import\?group_id=\d+)"', html)
+    assert again, "the failed import offers the form again"
+    assert f'value="{group.id}" checked' in client.get(again.group(1)).get_data(as_text=True)  # the group is kept
     assert snapshot(app) == before
 
 
@@ -119,8 +128,9 @@ def test_missing_choices_are_explained(app: Flask, no_csrf: Flask, world: World,
 def test_a_portfolio_may_be_bigger_than_a_photo_upload(app: Flask, no_csrf: Flask, world: World) -> None:
     """The app's 25 MB limit would refuse real portfolios; this route takes more, and still checks the file."""
     big = b"not a zip" + bytes(app.config["MAX_CONTENT_LENGTH"] + 1024)
-    response = _upload(_as(app, world.other_school_admin), big, _hillview_group(app, world).id)
-    assert response.status_code == 400 and portable_import.NOT_A_ZIP in response.get_data(as_text=True)
+    client = _as(app, world.other_school_admin)
+    response = _imported(app, client, big, _hillview_group(app, world).id)
+    assert portable_import.NOT_A_ZIP in response.get_data(as_text=True)
 
 
 def test_the_import_limit_is_still_a_limit(app: Flask, no_csrf: Flask, world: World) -> None:
@@ -138,8 +148,8 @@ def test_import_checks_the_csrf_token(app: Flask, world: World, rich: Rich) -> N
     assert refused.status_code == 400 and snapshot(app) == before
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portability/import").get_data(as_text=True))
     assert token
-    accepted = _upload(client, data, group.id, csrf_token=token.group(1))
-    assert accepted.status_code == 200 and "is imported" in accepted.get_data(as_text=True)
+    accepted = _imported(app, client, data, group.id, csrf_token=token.group(1))
+    assert "is imported" in accepted.get_data(as_text=True)
 
 
 def test_staff_see_the_export_panel_only_for_their_learners(app: Flask, world: World) -> None:

@@ -355,7 +355,7 @@ def test_the_json_says_what_the_format_document_says(app: Flask, world: World, r
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         document = json.loads(archive.read("portfolio.json"))
         names = set(archive.namelist())
-    assert (document["format"], document["version"]) == ("my-next-steps-portfolio", 1)
+    assert (document["format"], document["version"]) == ("my-next-steps-portfolio", 2)
     assert document["export_uid"] == export_uid(app.config["SECRET_KEY"], world.learner.id)
     assert document["learner"] == {"name": "Sam Patel", "picture_symbol": "dog", "display": {
         "text_size": "large", "high_contrast": True, "symbol_mode": "symbols-and-text"}}
@@ -476,8 +476,8 @@ HOSTILE: dict[str, tuple[Hostile, str]] = {
                                              if n == "portfolio.json" else b), portable_import.BAD_DETAILS),
     "6 MB json": (lambda d: change_json(d, _set(["padding"], "a" * (6 * 1024 * 1024))), portable_import.JSON_TOO_BIG),
     "another format": (lambda d: change_json(d, _set(["format"], "someone-else")), portable_import.BAD_DETAILS),
-    "wrong version": (lambda d: change_json(d, _set(["version"], 2)), portable_import.WRONG_VERSION),
-    "version as text": (lambda d: change_json(d, _set(["version"], "1")), portable_import.WRONG_VERSION),
+    "wrong version": (lambda d: change_json(d, _set(["version"], 3)), portable_import.WRONG_VERSION),
+    "version as text": (lambda d: change_json(d, _set(["version"], "2")), portable_import.WRONG_VERSION),
     "missing photo file": (lambda d: rewrite(d, lambda n, b: None if n == _first_photo(_json_of(d))["path"] else b),
                            portable_import.MISSING_FILE),
     "photo path outside media": (lambda d: change_json(d, lambda doc: _first_photo(doc).update(path="index.html")),

@@ -48,7 +48,9 @@ CASES = [
          support(302)),
     Case("reviews.pack_media", "GET",
          lambda w: f"/learners/{w.learner.id}/reviews/{w.final_pack}/media/{w.final_photo}", VIEW_FINAL),
-    Case("reviews.pdf", "GET", lambda w: f"/learners/{w.learner.id}/reviews/{w.final_pack}/pdf", VIEW_FINAL),
+    # Making the PDF starts a job and goes to its page.
+    Case("reviews.pdf", "POST", lambda w: f"/learners/{w.learner.id}/reviews/{w.final_pack}/pdf",
+         {k: (303 if v == 200 else v) for k, v in VIEW_FINAL.items()}),
     # A QR link on paper plays for anyone who holds it, until it expires.
     Case("reviews.audio", "GET", lambda w: f"/review-audio/{w.audio_token}", everyone(200)),
     Case("reviews.audio", "GET", lambda w: "/review-audio/forged-token", everyone(410)),

@@ -12,6 +12,7 @@ from portfolio import db
 from portfolio.models import Experience
 from tests.conftest import FIXTURES, sign_in_as
 from tests.factories import Entries, World
+from tests.jobs.helpers import download_from, finished_page
 
 
 def _client(app: Flask, user) -> object:  # type: ignore[no-untyped-def]
@@ -51,7 +52,9 @@ def test_staff_prepare_and_finalise_a_pack_that_prints_and_downloads(no_csrf: Fl
     anonymous = no_csrf.test_client()
     heard = anonymous.get(f"/review-audio/{token.group(1)}")
     assert heard.status_code == 200 and heard.mimetype == "audio/mp4"
-    pdf = parent.get(f"{pack_url}/pdf")
+    ready = finished_page(no_csrf, parent, parent.post(f"{pack_url}/pdf"))
+    assert "Your PDF is ready." in ready.get_data(as_text=True)
+    pdf = download_from(parent, ready)
     assert pdf.mimetype == "application/pdf" and "attachment" in pdf.headers["Content-Disposition"]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_data())).pages)
     for words in ("My views", "Sam Patel", "Green Fingers Garden Centre", "Can I go to college?",
@@ -77,7 +80,7 @@ def test_left_out_entries_stay_out_and_hostile_text_is_inert(no_csrf: Flask, wor
     html = ta.get(pack_url).get_data(as_text=True)
     assert "<script>alert" not in html and "test-secret" not in html
     assert f'id="review-entry-{entries.shared.id}"' not in html
-    pdf = ta.get(f"{pack_url}/pdf")
+    pdf = download_from(ta, finished_page(no_csrf, ta, ta.post(f"{pack_url}/pdf")))
     assert pdf.status_code == 200
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_data())).pages)
     assert "Robert'); DROP TABLE experiences;--" in text

@@ -28,6 +28,7 @@ from portfolio.models import (
     ExperiencePhoto,
     FeedbackAccess,
     ImportRecord,
+    Job,
     LearnerRecord,
     NextStep,
     PassportStatement,
@@ -85,6 +86,8 @@ def _give_every_kind_of_row(dbs: Any, world: World, entries: Entries) -> None:
     dbs.add(LearnerRecord(school_id=learner.school_id, learner_id=learner.id, upn="A123456789012", ehc_plan=True))
     dbs.add(Destination(school_id=learner.school_id, learner_id=learner.id, checkpoint=0, due_on=date(2026, 7, 20),
                         provider="Riverside College"))
+    dbs.add(Job(school_id=learner.school_id, owner_id=world.ta.id, learner_id=learner.id, kind="review-pdf",
+                state="done", arguments={}, message="Your PDF is ready.", result_name=""))
     other = dbs.get(User, world.other_learner.id)
     make_experience(dbs, other, other, place=SECRET_WORD)
     dbs.commit()

@@ -17,7 +17,10 @@ from tests.factories import Entries, World
 from tests.feedback import policy_cases as feedback_cases
 from tests.homes import policy_cases as homes_cases
 from tests.imports import policy_cases as imports_cases
+from tests.jobs import policy_cases as jobs_cases
+from tests.notices import policy_cases as notices_cases
 from tests.passport import policy_cases as passport_cases
+from tests.people import password_policy_cases
 from tests.people import policy_cases as people_cases
 from tests.plans import policy_cases as plans_cases
 from tests.portability import policy_cases as portability_cases
@@ -40,10 +43,11 @@ PEOPLE_NAMES = ("Sam", "Patel", "Ruby", "Green", "Helen", "Carter", "Priya", "Sh
                 "Chris", "Grace", "Lee", "Jade", "Brown", "Riverside", "Hillview")
 
 # Each area keeps its own cases beside its tests; this list is the one place that gathers them.
-AREA_MODULES = [people_cases, homes_cases, speech_cases, experiences_cases, symbols_cases, passport_cases,
+AREA_MODULES = [people_cases, password_policy_cases, homes_cases, speech_cases, experiences_cases, symbols_cases,
+                passport_cases,
                 sharing_cases, portability_cases, plans_cases, reviews_cases, employers_cases, careers_cases,
                 feedback_cases, records_cases, imports_cases, cohort_cases, reports_cases, stewardship_cases,
-                erasure_cases]
+                erasure_cases, jobs_cases, notices_cases]
 CASES = [case for module in AREA_MODULES for case in module.CASES]
 
 
@@ -89,6 +93,7 @@ def test_matrix_covers_every_route_and_method(app: Flask) -> None:
 def test_access_matrix(app: Flask, world: World, entries: Entries, case: Case) -> None:
     app.config["WTF_CSRF_ENABLED"] = False
     app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+    app.config["PASSWORD_RESET_RATE_LIMIT"] = "1000 per minute"
     assert set(case.expected) == set(ACTORS)
     got = {}
     both = WorldWithEntries(world, entries, _area_objects(app, world, entries))
