@@ -32,7 +32,8 @@ from portfolio.models import ExperiencePhoto, ReviewPack
 from tests.conftest import FIXTURES
 from tests.factories import FAST_HASH, PASSWORD, World, make_experience, make_world
 from tests.media.conftest import s3_bucket, s3_credentials, s3_endpoint  # noqa: F401  (fixtures)
-from tests.people.test_shared_limits import GUNICORN, ROOT, _free_port, _stop, _wait_for, redis_url  # noqa: F401
+from tests.people.test_shared_limits import GUNICORN, ROOT
+from tests.processes import free_port, redis_url, stop, wait_for  # noqa: F401  (redis_url: a fixture)
 
 SECRET = "two-servers-secret"
 LIMIT_PER_MINUTE = 10  # the default LOGIN_RATE_LIMIT's first window
@@ -77,7 +78,7 @@ def shared(tmp_path: Path, own_database: dict[str, str], redis_url: str, s3_buck
 
 
 def _start(shared: Shared, instance: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **shared.env, "PORTFOLIO_INSTANCE_PATH": str(instance), "SECRET_KEY": SECRET,
            "SPEECH_ENABLED": "0"}
     env.pop("LOGIN_RATE_LIMIT", None)
@@ -86,9 +87,9 @@ def _start(shared: Shared, instance: Path, log: Path) -> tuple[subprocess.Popen[
                                    cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(lambda: urllib.request.urlopen(f"{base}/login", timeout=5).status == 200, "gunicorn", 60)
+        wait_for(lambda: urllib.request.urlopen(f"{base}/login", timeout=5).status == 200, "gunicorn", 60)
     except AssertionError:
-        _stop(process)
+        stop(process)
         raise AssertionError(f"gunicorn did not start:\n{log.read_text()[-3000:]}") from None
     return process, base
 
@@ -99,13 +100,13 @@ def servers(shared: Shared, tmp_path: Path) -> Iterator[tuple[str, str]]:
     try:
         second = _start(shared, tmp_path / "instance-b", tmp_path / "b.log")
     except BaseException:
-        _stop(first[0])
+        stop(first[0])
         raise
     try:
         yield first[1], second[1]
     finally:
-        _stop(first[0])
-        _stop(second[0])
+        stop(first[0])
+        stop(second[0])
 
 
 class Browser:

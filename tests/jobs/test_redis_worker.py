@@ -24,9 +24,9 @@ from tests.conftest import sign_in_as
 from tests.factories import Entries, World
 from tests.jobs.helpers import download_from, job_url
 from tests.jobs.test_routes import final_pack
-from tests.people.test_shared_limits import redis_url  # noqa: F401  (a fixture: its own redis-server)
 from tests.portability.test_routes import _hillview_group
 from tests.portability.test_service import export_bytes
+from tests.processes import redis_url  # noqa: F401  (a fixture: its own redis-server)
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = ROOT / ".venv" / "bin" / "flask"

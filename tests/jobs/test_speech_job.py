@@ -16,7 +16,7 @@ from portfolio.speech import service as speech_service
 from tests.conftest import sign_in_as
 from tests.factories import World
 from tests.jobs.test_redis_worker import _run_worker
-from tests.people.test_shared_limits import redis_url  # noqa: F401  (a fixture: its own redis-server)
+from tests.processes import redis_url  # noqa: F401  (a fixture: its own redis-server)
 
 
 def test_new_private_words_are_spoken_by_the_worker(app: Flask, world: World, redis_url: str) -> None:  # noqa: F811

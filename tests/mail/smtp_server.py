@@ -4,7 +4,6 @@ Import the ``smtp_server`` fixture into a test module; point the app at it with 
 """
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
+
+from tests.processes import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "mail"
 
@@ -77,12 +78,6 @@ class SmtpServer:
     @property
     def url(self) -> str:
         return f"smtp://{self.host}:{self.port}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

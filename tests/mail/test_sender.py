@@ -12,7 +12,8 @@ from portfolio import db
 from portfolio.mail import outbox, sender
 from portfolio.models import MailMessage
 from tests.factories import World
-from tests.mail.smtp_server import SmtpServer, free_port, mail_app
+from tests.mail.smtp_server import SmtpServer, mail_app
+from tests.processes import free_port
 
 T0 = datetime(2026, 12, 1, 9, 0)
 

@@ -5,7 +5,6 @@ errors and streaming are exercised for real. A server that does not start fails 
 """
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -17,14 +16,10 @@ from uuid import uuid4
 import boto3
 import pytest
 
+from tests.processes import free_port, stop
+
 START_SECONDS = 30
 REGION = "eu-west-2"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -43,7 +38,7 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None
 @pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The endpoint URL of a moto S3 server on a free loopback port, for the whole run."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("s3-server") / "server.log"
     with log.open("wb") as output:
         server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
@@ -53,12 +48,7 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _wait_until_up(url, server, log)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, 10)
 
 
 @pytest.fixture

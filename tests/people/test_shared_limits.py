@@ -14,62 +14,20 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import shutil
-import socket
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from portfolio import create_app, db, migrate
 from tests.factories import FAST_HASH, World, make_world
+from tests.processes import free_port, redis_url, stop, wait_for  # noqa: F401  (redis_url: a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 LIMIT_PER_MINUTE = 10  # the default LOGIN_RATE_LIMIT's first window
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(check, what: str, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not start within {seconds} s")
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("redis-server is missing: install Debian's redis-server (make system-deps does)")
-    port = _free_port()
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port)
-        _wait_for(lambda: client.ping(), "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _prepare_instance(instance: Path) -> World:
@@ -84,7 +42,7 @@ def _prepare_instance(instance: Path) -> World:
 
 
 def _start_gunicorn(instance: Path, storage: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PORTFOLIO_INSTANCE_PATH": str(instance), "SECRET_KEY": "shared-limits",
            "SPEECH_ENABLED": "0", "RATELIMIT_STORAGE_URI": storage}
     env.pop("LOGIN_RATE_LIMIT", None)
@@ -94,17 +52,8 @@ def _start_gunicorn(instance: Path, storage: str, log: Path) -> tuple[subprocess
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    _wait_for(lambda: urllib.request.urlopen(f"{base}/login", timeout=5).status == 200, "gunicorn")
+    wait_for(lambda: urllib.request.urlopen(f"{base}/login", timeout=5).status == 200, "gunicorn")
     return process, base
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 class Guesser:
@@ -161,7 +110,7 @@ def _eleven_guesses(tmp_path: Path, storage: str) -> tuple[list[int], int, set[s
         first_ten = _guesses_in_pairs(guesser, world.ta.email, LIMIT_PER_MINUTE // 2)
         eleventh = guesser.guess(world.ta.email, "the eleventh wrong guess")
     finally:
-        _stop(process)
+        stop(process)
     return first_ten, eleventh, _workers_that_answered(log)
 
 
