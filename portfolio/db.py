@@ -36,8 +36,16 @@ def database_url(app: Flask) -> str:
     return "sqlite:///" + str(Path(app.instance_path) / "portfolio.sqlite3")
 
 
+def _lower(value: Any) -> Any:
+    """SQL ``lower()`` for SQLite, folding every alphabet as PostgreSQL's does (NULL stays NULL)."""
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers work while a TA saves; foreign keys keep schools apart."""
+    """WAL lets readers work while a TA saves; foreign keys keep schools apart. SQLite's own lower()
+    folds only A to Z; Python's folds every letter, as PostgreSQL's does, so a search for "école"
+    finds "ÉCOLE" on both databases."""
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")

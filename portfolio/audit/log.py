@@ -99,7 +99,7 @@ def _listen_for_writes() -> None:
 def chain_new_events(dbs: Session, _context: Any = None) -> None:
     """Give each event written by the last flush its digest, in id order, school by school.
 
-    Runs inside the flush's transaction, after the events' rows are inserted, so the write lock is
+    Runs inside the flush's transaction, after the events' rows are inserted, so the chain lock is
     held and no other worker's event can fall between them.
     """
     waiting: list[AuditEvent] = dbs.info.get(UNCHAINED_KEY, [])

@@ -202,8 +202,8 @@ def _sectors_matching(query: str) -> list[str]:
     return [key for key in _sector_keys() if folded in sector_label(key).casefold()]
 
 
-# By name as written: a case-folded order would need the database's own folding (SQLite folds only
-# A to Z, PostgreSQL every letter) to match the cursor's, so a page could repeat or skip a name.
+# By name as written: a case-folded order would need the database's own folding and collation to match
+# the cursor's (PostgreSQL's depends on its locale), or a page could repeat or skip a name.
 DIRECTORY_ORDER: tuple[SortKey[Employer], ...] = (
     SortKey(Employer.name, False, lambda e: e.name),
     SortKey(Employer.id, False, lambda e: e.id),
@@ -217,7 +217,7 @@ def directory(session: Session, school_id: int, query: str = "", after: str | No
     query = clean_line(query, MAX_QUERY, what="the search", refuse=EmployerError)
     statement = select(Employer).where(Employer.school_id == school_id)
     if query:
-        pattern = _like(query.casefold())
+        pattern = _like(query.lower())  # lower(), as the database's lower() does: casefold() spells out ß
         statement = statement.where(or_(
             func.lower(Employer.name).like(pattern, escape="\\"),
             func.lower(Employer.contact_name).like(pattern, escape="\\"),
@@ -278,7 +278,7 @@ def _check(session: Session, school_id: int, details: EmployerDetails, employer_
         raise EmployerError("That phone number does not look right. Please use numbers only, like 01234 567890.")
     same_name = select(Employer.id).where(
         Employer.school_id == school_id, Employer.merged_into_id.is_(None),
-        func.lower(Employer.name) == details.name.casefold(),
+        func.lower(Employer.name) == details.name.lower(),
     )
     if employer_id is not None:
         same_name = same_name.where(Employer.id != employer_id)

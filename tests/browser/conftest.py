@@ -21,6 +21,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from portfolio import create_app, db, migrate
 from portfolio.demo import create_demo
+from tests.postgres import RunSchemas
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = ROOT / "test-artifacts" / "screenshots"
@@ -61,10 +62,12 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real app with demo data, served over HTTP in a thread, as a person would meet it."""
+def live_server(tmp_path_factory: pytest.TempPathFactory, postgres_run: RunSchemas | None) -> Iterator[LiveServer]:
+    """The real app with demo data, served over HTTP in a thread, as a person would meet it. On PostgreSQL
+    it has a schema of its own: the one other tests share is emptied after each of them."""
     root = tmp_path_factory.mktemp("browser-app")
     app = create_app({
+        **({"DATABASE_URL": postgres_run.fresh_schema("browser")} if postgres_run is not None else {}),
         "INSTANCE_PATH": str(root / "instance"),
         "SECRET_KEY": "browser-tests",
         "LOGIN_RATE_LIMIT": "1000 per minute",

@@ -115,6 +115,23 @@ def test_search_by_name_sector_words_and_contact(session: Session, world: World)
     assert names("nothing like it") == []
 
 
+def test_names_match_whatever_their_case_in_any_alphabet_on_both_databases(session: Session, world: World) -> None:
+    """SQLite's own lower() folds only A to Z and PostgreSQL's every letter; the app's SQLite connections
+    use Python's, so an accented or Greek name is found and kept unique the same way on both."""
+    make_employer(session, world.school.id, "ÉCOLE DU CAFÉ")
+    make_employer(session, world.school.id, "Ωμέγα Τεχνική")
+    make_employer(session, world.school.id, "Große Straße")
+
+    def names(query: str) -> list[str]:
+        return [e.name for e in employers.directory(session, world.school.id, query).active]
+
+    assert names("école du") == ["ÉCOLE DU CAFÉ"]
+    assert names("ωμέγα") == ["Ωμέγα Τεχνική"] and names("ΤΕΧΝΙΚΉ") == ["Ωμέγα Τεχνική"]
+    assert names("GROSSE") == [] and names("GROßE") == ["Große Straße"]  # letters lowered, never spelt out
+    with pytest.raises(employers.EmployerError, match="already an employer called"):
+        make_employer(session, world.school.id, "école du café")
+
+
 def test_switching_off_moves_it_apart_and_out_of_choices(session: Session, world: World) -> None:
     kept = make_employer(session, world.school.id, "Green Fingers")
     old = make_employer(session, world.school.id, "Old Mill")
