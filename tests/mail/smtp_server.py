@@ -107,7 +107,7 @@ def mail_app(app: Flask, server: SmtpServer, *, background: bool = False) -> Fla
 
 
 def keep_example(kind: str, received: Received) -> Path:
-    """Write one email exactly as the server received it, for the lead to quote."""
+    """Write one email exactly as the server received it, so a person can read exactly what was sent."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{kind}.eml"
     path.write_bytes(received.raw)
