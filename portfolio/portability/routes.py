@@ -5,11 +5,11 @@ or the download.
 """
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from pathlib import Path
+from typing import IO
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio import db
@@ -23,6 +23,7 @@ from portfolio.portability import export as portable_export
 from portfolio.portability.format import MAX_UPLOAD_BYTES
 from portfolio.symbols import library as symbols
 from portfolio.web import policy
+from portfolio.web.downloads import zip_download
 from portfolio.web.extensions import csrf
 from portfolio.web.forms import form_id
 
@@ -35,10 +36,7 @@ NO_GROUP = "Please choose a group for the learner."
 @bp.post("/learners/<int:learner_id>/export")
 @policy.guard("portability.export", arg="learner_id")
 def export(learner: User) -> Response:
-    # The zip is built in a temporary file (deleted when closed) and streamed from there, so a
-    # portfolio of hundreds of photos is never held in memory.
-    out = tempfile.TemporaryFile(prefix="portfolio-export-", suffix=".zip")
-    try:
+    def write(out: IO[bytes]) -> None:
         portable_export.write_export(
             db.session(), media_store(), learner, out,
             secret_key=current_app.config["SECRET_KEY"],
@@ -49,14 +47,8 @@ def export(learner: User) -> Response:
             actor=policy.actor(),
         )
         db.session().commit()  # the export's line on the audit trail
-        out.seek(0)
-    except BaseException:
-        out.close()
-        raise
-    response = send_file(out, mimetype="application/zip", as_attachment=True, max_age=0,
-                         download_name=portable_export.download_name(learner, date.today()))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+
+    return zip_download(write, portable_export.download_name(learner, date.today()), "portfolio-export-")
 
 
 def _import_page(error: str | None = None, group_id: int | None = None, status: int = 200) -> tuple[str, int]:

@@ -1,11 +1,11 @@
 """A learner's audit trail (page and CSV) and the subject access download, for an admin of their school."""
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from pathlib import Path
+from typing import IO
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import Blueprint, Response, current_app, render_template, request
 
 from portfolio import db
 from portfolio.errors import KindError
@@ -14,6 +14,7 @@ from portfolio.models import User, utcnow
 from portfolio.stewardship import subject_access, trail
 from portfolio.symbols import library as symbols
 from portfolio.web import policy
+from portfolio.web.downloads import zip_download
 from portfolio.web.forms import form_id
 from portfolio.web.spreadsheets import csv_download
 
@@ -53,23 +54,15 @@ def trail_csv(learner: User):
 @bp.post("/learners/<int:learner_id>/subject-access")
 @policy.guard("subject_access.download", arg="learner_id")
 def subject_access_download(learner: User) -> Response:
-    # Built in a temporary file (deleted when closed) and streamed from there: with every photo,
-    # recording and review PDF it can be large.
-    out = tempfile.TemporaryFile(prefix="subject-access-", suffix=".zip")
     dbs = db.session()
-    try:
+
+    def write(out: IO[bytes]) -> None:
         subject_access.write_subject_access(
             dbs, media_store(), learner, out, actor=policy.actor(), exported_at=utcnow(),
             setting=subject_access.ExportSetting(
                 secret_key=current_app.config["SECRET_KEY"], templates=current_app.jinja_env,
                 symbol_dir=Path(current_app.static_folder or "static") / "symbols",
                 attribution=symbols.attribution()))
-        dbs.commit()
-        out.seek(0)
-    except BaseException:
-        out.close()
-        raise
-    response = send_file(out, mimetype="application/zip", as_attachment=True, max_age=0,
-                         download_name=subject_access.download_name(learner, date.today()))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        dbs.commit()  # the download's own line on the trail
+
+    return zip_download(write, subject_access.download_name(learner, date.today()), "subject-access-")
