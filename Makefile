@@ -28,6 +28,13 @@ $(VNU):
 	mkdir -p .tools
 	npm install --prefix .tools --no-audit --no-fund --ignore-scripts vnu-jar@26.9.27
 
+# Lighthouse's installability audit (tests/browser/test_offline_shell.py), pinned, in .tools/ too.
+# 11.7.1 because Lighthouse 12 removed the PWA audits, installable-manifest among them.
+LIGHTHOUSE := .tools/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE):
+	mkdir -p .tools
+	npm install --prefix .tools --no-audit --no-fund --ignore-scripts lighthouse@11.7.1
+
 run: setup
 	-@command -v espeak-ng >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng) \
 	  || echo "espeak-ng could not be installed: pages will use the browser's own voice."
@@ -38,11 +45,15 @@ run: setup
 # the server (installing Debian's postgresql as root when it is missing; TEST_DATABASE_URL names another)
 # and fails loudly when it cannot: the PostgreSQL pass is never skipped. Its tests work in a schema of
 # their own (tests/postgres.py). The browser journeys run in the SQLite pass only (PG_PASS to change).
+# Tests without a browser run in two worker processes (pytest-xdist, WORKERS to change), one per core;
+# the browser tests run in one process, since each already keeps a server and Chromium busy.
 PG_PASS ?= --ignore=tests/browser
+WORKERS ?= 2
 
-test: setup system-deps $(VNU)
-	env -u DATABASE_URL $(PY) -m pytest
-	url=$$(PYTHON=$(PY) sh .ci/postgres-up) && DATABASE_URL="$$url" $(PY) -m pytest $(PG_PASS)
+test: setup system-deps $(VNU) $(LIGHTHOUSE)
+	env -u DATABASE_URL $(PY) -m pytest -n $(WORKERS) --ignore=tests/browser
+	env -u DATABASE_URL $(PY) -m pytest tests/browser
+	url=$$(PYTHON=$(PY) sh .ci/postgres-up) && DATABASE_URL="$$url" $(PY) -m pytest -n $(WORKERS) $(PG_PASS)
 
 bench: setup system-deps
 	$(PY) bench/run.py

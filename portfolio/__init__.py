@@ -98,14 +98,17 @@ def _init_delivery(app: Flask) -> None:
 # One blueprint per area, in the order their URLs are matched; each module's ``bp``.
 BLUEPRINT_MODULES = (
     "homes.main_routes", "people.auth_routes", "homes.learner_routes", "homes.staff_routes", "homes.family_routes",
-    "people.password_routes",
-    "people.admin_routes", "speech.routes", "experiences.routes", "symbols.routes", "passport.routes",
+    "people.password_routes", "people.access_routes",
+    "people.admin_routes", "speech.routes", "experiences.routes", "experiences.draft_routes", "symbols.routes",
+    "passport.routes",
     "sharing.routes", "portability.routes", "plans.routes", "reviews.routes", "employers.routes", "careers.routes",
     "feedback.routes", "records.routes", "imports.routes", "cohort.routes", "reports.routes",
     "erasure.routes",
     "stewardship.routes",
     "jobs.routes",
     "notices.routes",
+    "offline.sync_routes",
+    "offline.app_routes",
 )
 
 

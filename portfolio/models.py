@@ -60,6 +60,7 @@ class TextSize(str, enum.Enum):
 class SymbolMode(str, enum.Enum):
     SYMBOLS_AND_TEXT = "symbols-and-text"
     TEXT_ONLY = "text-only"
+    SYMBOLS_ONLY = "symbols-only"
 
 
 staff_groups = Table(
@@ -1380,3 +1381,58 @@ class NoticeUnsubscribe(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class ScanMode(str, enum.Enum):
+    """How a learner who uses a switch moves through a page (static/js/access.js does the moving)."""
+
+    OFF = "off"
+    ONE_SWITCH = "one-switch"  # the highlight moves by itself; any key selects
+    TWO_SWITCH = "two-switch"  # one key moves the highlight, Space or Enter selects
+
+
+class AccessSetting(Base):
+    """How one learner reaches their pages: switch scanning and hearing a choice before choosing it.
+
+    Text size, contrast and symbols live on ``users`` (they came first); this row holds the rest.
+    No row means everything is off.
+    """
+
+    __tablename__ = "access_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    scan_mode: Mapped[str] = mapped_column(String(20), default=ScanMode.OFF.value)
+    # Seconds each row or item stays highlighted in one-switch scanning.
+    scan_seconds: Mapped[float] = mapped_column(Float, default=2.0)
+    scan_speaks: Mapped[bool] = mapped_column(Boolean, default=True)
+    hear_first: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+
+
+class SyncKey(Base):
+    """One step of an entry made on a tablet with no Wi-Fi (the entry, a photo, the voice, Send),
+    named by the random key the tablet gave that step when it was saved.
+
+    A tablet retries until it hears back, so the same step can arrive twice (a dropped answer, a
+    double tap, two tabs). The key is unique per learner: a second arrival finds this row and gets
+    the first answer back instead of making a second entry, photo or recording. ``refused`` keeps
+    the words of a refusal (a photo too big), so staff are told once however often it is retried.
+    """
+
+    __tablename__ = "sync_keys"
+    __table_args__ = (UniqueConstraint("learner_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    key: Mapped[str] = mapped_column(String(36))
+    step: Mapped[str] = mapped_column(String(10))  # entry, photo, voice, send
+    experience_id: Mapped[int | None] = mapped_column(ForeignKey("experiences.id", ondelete="CASCADE"), index=True)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("experience_photos.id", ondelete="SET NULL"))
+    refused: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

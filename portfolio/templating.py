@@ -5,8 +5,10 @@ from typing import Any
 
 from flask import Flask, g
 from flask_login import current_user
+from markupsafe import Markup
 
 from portfolio import db
+from portfolio.experiences import drafts
 from portfolio.experiences import service as experiences
 from portfolio.models import (
     Experience,
@@ -14,11 +16,10 @@ from portfolio.models import (
     ExperienceStatus,
     HelpLevel,
     Role,
-    SymbolMode,
     TagScheme,
-    TextSize,
     WouldLike,
 )
+from portfolio.people.access_routes import signed_in_learner_settings
 from portfolio.speech import service as speech_service
 from portfolio.symbols import learner_pictures, vocabulary
 from portfolio.symbols import library as symbols
@@ -35,14 +36,15 @@ def display_classes(learner_page: bool = False) -> str:
     """
     if not current_user.is_authenticated or current_user.role_enum is not Role.LEARNER:
         return "page-standard page-learner" if learner_page else "page-standard"
-    classes = ["page-learner"]
-    if current_user.text_size != TextSize.NORMAL.value:
-        classes.append(f"text-{current_user.text_size}")
-    if current_user.high_contrast:
-        classes.append("contrast-high")
-    if current_user.symbol_mode == SymbolMode.TEXT_ONLY.value:
-        classes.append("symbols-off")
-    return " ".join(classes)
+    settings = signed_in_learner_settings()
+    return " ".join(["page-learner", *(settings.classes() if settings else [])])
+
+
+def access_data() -> Markup:
+    """``data-access`` on <html>: the signed-in learner's settings for static/js/access.js to use
+    and keep on the tablet. Nothing for anyone else."""
+    settings = signed_in_learner_settings()
+    return Markup(' data-access="{}"').format(settings.as_json()) if settings else Markup("")
 
 
 def _own_symbols(school_id: int) -> dict[str, str]:
@@ -71,6 +73,7 @@ def init_app(app: Flask) -> None:
         word_label=word_label,
         vocabulary=vocabulary,
         experiences=experiences,
+        drafts=drafts,
         ExperienceKind=ExperienceKind,
         ExperienceStatus=ExperienceStatus,
         HelpLevel=HelpLevel,
@@ -82,6 +85,7 @@ def init_app(app: Flask) -> None:
             policy.actor() if current_user.is_authenticated else None, action, obj
         ),
         display_classes=display_classes,
+        access_data=access_data,
         openmoji_attribution=symbols.attribution(),
         picture_label=learner_pictures.picture_label,
     )

@@ -37,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _POSTGRES, _CLEANER
     config.addinivalue_line("markers", f"sqlite_only(reason): {postgres.SQLITE_ONLY}; not run on PostgreSQL")
     server = postgres.requested_url()
-    if server is None or _POSTGRES is not None:
+    if server is None or _POSTGRES is not None or _shares_out_tests(config):
         return
     _POSTGRES = postgres.RunSchemas(server)
     _POSTGRES.drop_stale()
@@ -46,6 +46,13 @@ def pytest_configure(config: pytest.Config) -> None:
     app_config.Config.DATABASE_URL = url  # read from the environment at import, so set here too
     _CLEANER = postgres.Cleaner(url, _POSTGRES.tables, _POSTGRES.prefix)
     postgres.track_engines()
+
+
+def _shares_out_tests(config: pytest.Config) -> bool:
+    """Whether this process only hands tests to pytest-xdist workers (``-n 2``): each worker makes
+    and migrates its own schema, so the process that runs no test needs none."""
+    workers = getattr(config.option, "numprocesses", None)
+    return bool(workers) and "PYTEST_XDIST_WORKER" not in os.environ
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -79,7 +86,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"database: {'PostgreSQL ' + _POSTGRES.prefix if _POSTGRES else 'SQLite, a new file per test'}"
+    if _POSTGRES is not None:
+        return f"database: PostgreSQL {_POSTGRES.prefix}"
+    if postgres.requested_url() is not None:
+        return "database: PostgreSQL, a schema for each worker"
+    return "database: SQLite, a new file per test"
 
 
 @pytest.fixture(autouse=True)

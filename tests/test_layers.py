@@ -26,7 +26,7 @@ RANKS: dict[str, int] = {
     "portfolio.records": 9,
     "portfolio.careers": 10, "portfolio.imports": 10,
     "portfolio.feedback": 11,
-    "portfolio.sharing": 12, "portfolio.reviews": 12, "portfolio.portability": 12,
+    "portfolio.sharing": 12, "portfolio.reviews": 12, "portfolio.portability": 12, "portfolio.offline": 12,
     "portfolio.cohort": 13,
     "portfolio.reports": 14, "portfolio.stewardship": 14, "portfolio.erasure": 14,
     "portfolio.notices": 14,

@@ -68,6 +68,7 @@ OWNERS: dict[str, Callable[[Any], Owner]] = {
     "employer_feedback": _via("participant"),
     "learner_records": _direct,
     "destinations": _direct,
+    "access_settings": _direct,
 }
 
 # Many-to-many tables have no row objects; a change shows on the row that owns the link.
@@ -85,6 +86,7 @@ LOGS: dict[str, str] = {
     "audit_events": "the trail itself",
     "notices": "what each adult was told about a learner and when (kinds and ids only, no words)",
     "jobs": "each PDF made and portfolio imported in the background, for whom, and how it went",
+    "sync_keys": "which steps of an entry made on a tablet with no Wi-Fi have arrived, and any refused",
 }
 
 NOT_LEARNER_DATA: dict[str, str] = {

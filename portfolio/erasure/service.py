@@ -23,6 +23,7 @@ from portfolio.audit import log as audit
 from portfolio.errors import KindError
 from portfolio.media.changes import MediaChange
 from portfolio.models import (
+    AccessSetting,
     ActivityParticipant,
     Destination,
     EmployerFeedback,
@@ -47,6 +48,7 @@ from portfolio.models import (
     ShareAccess,
     ShareLink,
     SignIn,
+    SyncKey,
     TransitionPlan,
     User,
     parent_links,
@@ -142,6 +144,8 @@ def _learner_parts(dbs: Session, found: Erasure, learner_id: int) -> set[int]:
     found.add("sign_ins", _ids(dbs, SignIn.id, SignIn.user_id == learner_id))
     found.add("import_records", _ids(dbs, ImportRecord.id, ImportRecord.learner_id == learner_id))
     found.add("notices", _ids(dbs, Notice.id, Notice.learner_id == learner_id))
+    found.add("sync_keys", _ids(dbs, SyncKey.id, SyncKey.learner_id == learner_id))
+    found.add("access_settings", _ids(dbs, AccessSetting.id, AccessSetting.learner_id == learner_id))
     jobs = dbs.execute(select(Job.id, Job.result_media_id)
                        .where(or_(Job.learner_id == learner_id, Job.owner_id == learner_id))).all()
     found.add("jobs", (j.id for j in jobs))
@@ -198,6 +202,7 @@ def plan_entry(dbs: Session, entry: Experience) -> Erasure:
     found.add("experiences", [entry.id])
     media = _entry_parts(dbs, found, {entry.id}) | _entry_copies(dbs, found, entry)
     found.add("notices", _ids(dbs, Notice.id, Notice.record_kind == "experiences", Notice.record_id == entry.id))
+    found.add("sync_keys", _ids(dbs, SyncKey.id, SyncKey.experience_id == entry.id))
     _files(dbs, found, media)
     return found
 
@@ -206,7 +211,7 @@ def plan_entry(dbs: Session, entry: Experience) -> Erasure:
 
 # Children before parents, so no foreign key is ever left pointing at a removed row.
 _ORDER: tuple[tuple[str, Any], ...] = (
-    ("feedback_accesses", FeedbackAccess.id), ("employer_feedback", EmployerFeedback.id),
+    ("feedback_accesses", FeedbackAccess.id), ("employer_feedback", EmployerFeedback.id), ("sync_keys", SyncKey.id),
     ("activity_participants", ActivityParticipant.id), ("share_accesses", ShareAccess.id),
     ("share_links", ShareLink.id), ("review_media", ReviewMedia.id), ("review_packs", ReviewPack.id),
     ("family_comments", FamilyComment.id), ("experience_photos", ExperiencePhoto.id),
@@ -215,7 +220,7 @@ _ORDER: tuple[tuple[str, Any], ...] = (
     ("passport_statements", PassportStatement.id), ("photo_consents", PhotoConsent.learner_id),
     ("learner_records", LearnerRecord.learner_id), ("destinations", Destination.id), ("login_cards", LoginCard.id),
     ("sign_ins", SignIn.id), ("import_records", ImportRecord.id), ("jobs", Job.id), ("notices", Notice.id),
-    ("media_files", MediaFile.id),
+    ("access_settings", AccessSetting.id), ("media_files", MediaFile.id),
 )
 
 # Every table erasure empties of the learner: the rows above, the link tables and the account itself.

@@ -6,6 +6,8 @@ and Next; staff get every step on one page.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -60,17 +62,20 @@ def _render_step(experience: Experience, key: str, error: str | None = None, sta
 
 
 def _step_context(experience: Experience, key: str, error: str | None) -> dict:
-    steps = experiences.steps_for(experience)
-    before, after = experiences.neighbours(key, steps)
+    path = experiences.path_for(experience, date.today())
+    before, after = experiences.neighbours(key, path)
     category_key = request.values.get("category") or ""
     return {
         "experience": experience,
         "step": experiences.step(key),
-        "steps": steps,
+        "steps": experiences.steps_for(experience),
+        "path": path,
         "before": before,
         "after": after,
-        # The short path of a planned activity ends on its last screen with Send.
-        "send_here": experience.activity_id is not None and after is None and key != "send",
+        # The learner's way through ends on its last step with Send in the Next button's place.
+        "send_here": after is None and key in path,
+        "done_here": key in experiences.SEVERAL_ANSWER_KEYS or key in experiences.EXTRA_STEP_KEYS,
+        "missing": experiences.missing_for_sending(experience),
         "error": error,
         "size": "learner" if _is_learner() else "standard",
         "mode": "flow" if _is_learner() else "edit",
@@ -128,10 +133,10 @@ def _apply(experience: Experience, key: str, form: MultiDict[str, str]) -> None:
 @bp.post("/start/<int:learner_id>")
 @policy.guard("experience.start", arg="learner_id")
 def start(learner: User):
-    experience = experiences.start(db.session(), learner, current_user)
+    experience = experiences.start(db.session(), learner, current_user, date.today())
     db.session().commit()
     if _is_learner():
-        return hx.redirect_to(_step_url(experience, experience.step))
+        return hx.redirect_to(_step_url(experience, experiences.resume_step(experience)))
     return hx.redirect_to(_edit_url(experience))
 
 
@@ -150,7 +155,7 @@ def carry_on():
     draft = experiences.latest_draft(db.session(), current_user)
     if draft is None:
         return redirect(url_for("learner.home"))
-    return redirect(_step_url(draft, draft.step))
+    return redirect(_step_url(draft, experiences.resume_step(draft)))
 
 
 @bp.route("/<int:experience_id>/steps/<step_key>", methods=["GET", "POST"])
@@ -171,10 +176,12 @@ def step(experience: Experience, step_key: str):
         return _render_step(experience, step_key, problem.message, status=400)
     dbs.commit()
     go = request.form.get("go")
-    before, after = experiences.neighbours(step_key, experiences.steps_for(experience))
+    before, after = experiences.neighbours(step_key, experiences.path_for(experience, date.today()))
     if go is None and request.form.get("choose") and _is_learner() and after \
-            and experiences.advances_by_itself(experience, step_key):
+            and experiences.advances_by_itself(step_key):
         go = "next"
+    if go in experiences.STEP_KEYS:  # a button of the step strip: what the form held is saved, then jump
+        return hx.redirect_to(_step_url(experience, go))
     if go == "back":
         return hx.redirect_to(_step_url(experience, before) if before else _home_for_back(experience))
     if go == "next" and after:
@@ -209,8 +216,8 @@ def add_photos(experience: Experience):
     change, problem = experiences.add_photos(dbs, media_store(), experience, uploads,
                                              max_bytes=current_app.config["MAX_PHOTO_BYTES"])
     media.commit(dbs, change)
-    if problem is None and _is_learner() and experiences.advances_by_itself(experience, "photos"):
-        _, after = experiences.neighbours("photos", experiences.steps_for(experience))
+    if problem is None and _is_learner() and experiences.advances_by_itself("photos"):
+        _, after = experiences.neighbours("photos", experiences.path_for(experience, date.today()))
         if after:
             return hx.redirect_to(_step_url(experience, after))
     return _after_media_change(experience, "photos", problem)
@@ -382,15 +389,20 @@ def caption_symbol(experience: Experience):
         return redirect(_edit_url(experience, "words"))
     query = request.args.get("q", "") or vocabulary.normalise_word(word)
     return render_template("experiences/caption_symbol.html", experience=experience, word=word, query=query,
-                           results=vocabulary.search(query)[:24], error=None)
+                           results=_symbol_results(experience, query), error=None)
+
+
+def _symbol_results(experience: Experience, query: str) -> list:
+    """The school's own symbols, the vocabulary and all of OpenMoji, best first (``symbols.service``)."""
+    from portfolio.symbols import service as school_symbols
+
+    return school_symbols.find_symbols(db.session(), experience.school_id, query, limit=24)
 
 
 def _known_symbol(experience: Experience, reference: str) -> bool:
     from portfolio.symbols import service as school_symbols
 
-    if reference == "none" or vocabulary.word(reference) is not None:
-        return True
-    return school_symbols.find_reference(db.session(), experience.school_id, reference) is not None
+    return reference == "none" or school_symbols.is_known(db.session(), experience.school_id, reference)
 
 
 @bp.post("/<int:experience_id>/comments")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portfolio.errors import KindError
+from portfolio.experiences import drafts
 from portfolio.media.changes import MediaChange, delete_quietly
 from portfolio.media.photos import StoredPhoto, ingest_photo
 from portfolio.media.storage import MediaStore
@@ -109,33 +110,104 @@ def step(key: str) -> Step:
 
 
 # A planned activity already says what, where and when, so its entry is only these screens; the
-# last one ends with Send. Single choices (a feeling) and a photo move on by themselves there, so
-# the whole entry takes no more taps than it has answers.
+# last one ends with Send.
 ACTIVITY_STEP_KEYS: tuple[str, ...] = ("photos", "did", "feeling", "voice")
-AUTO_ADVANCE_KEYS: frozenset[str] = frozenset({"photos", "feeling", "kind"})
+# The learner's way through an ordinary entry. Each choice (or Done) leads to the next of these that
+# is not already known, and the last one ends with Send. The extras are welcome but not a must, so
+# they wait off the path, reachable from the step strip and offered on the last step.
+MAIN_STEP_KEYS: tuple[str, ...] = ("kind", "place", "date", "photos", "did", "feeling", "voice")
+EXTRA_STEP_KEYS: tuple[str, ...] = ("skills", "job", "words")
+FLOW_KEYS: tuple[str, ...] = (*MAIN_STEP_KEYS, *EXTRA_STEP_KEYS, "send")
+# A tap on one of these answers the whole step, so the learner is taken on at once; a photo picked
+# moves on too. Steps with several answers wait for Done.
+ONE_ANSWER_KEYS: frozenset[str] = frozenset({"kind", "place", "date", "feeling", "job"})
+AUTO_ADVANCE_KEYS: frozenset[str] = ONE_ANSWER_KEYS | {"photos"}
+SEVERAL_ANSWER_KEYS: frozenset[str] = frozenset({"did", "skills", "words"})
+# Work in the school café says where it was, so the place is filled in and its step skipped.
+SCHOOL_CAFE_KIND = ExperienceKind.ENTERPRISE.value
+SCHOOL_CAFE_PLACE = "School café"
+SCHOOL_CAFE_SYMBOL = "cafe"
+# The answers an entry cannot be sent without, each with the sentence that names it and the words
+# of the button that goes straight there.
+REQUIRED_STEPS: dict[str, tuple[str, str]] = {
+    "kind": ("Please choose what you did first.", "Choose what you did"),
+}
+
+
+def skipped(experience: Experience, key: str, today: date) -> bool:
+    """Whether a step is already known, so the way through passes it (the strip still offers it)."""
+    if key == "place":
+        return experience.kind == SCHOOL_CAFE_KIND and bool(experience.place or experience.place_symbol)
+    if key == "date":
+        return experience.start_date == today and experience.end_date is None
+    return False
+
+
+def path_for(experience: Experience, today: date) -> tuple[str, ...]:
+    """The steps Next and a one-answer tap go through, in order; the last one has Send."""
+    if experience.activity_id is not None:
+        return ACTIVITY_STEP_KEYS if experience.kind else ("kind", *ACTIVITY_STEP_KEYS)
+    return tuple(key for key in MAIN_STEP_KEYS if not skipped(experience, key, today))
 
 
 def steps_for(experience: Experience) -> tuple[Step, ...]:
-    """The screens of this entry, in order: all of them, or the short path of a planned activity."""
+    """The step strip: every step of an ordinary entry, or the short path of a planned activity."""
     if experience.activity_id is None:
-        return STEPS
+        return tuple(step(key) for key in FLOW_KEYS)
     keys = ACTIVITY_STEP_KEYS if experience.kind else ("kind", *ACTIVITY_STEP_KEYS)
     return tuple(step(key) for key in keys)
 
 
-def advances_by_itself(experience: Experience, key: str) -> bool:
-    return experience.activity_id is not None and key in AUTO_ADVANCE_KEYS
+def advances_by_itself(key: str) -> bool:
+    """Whether a learner's answer on this step moves on at once (staff's one-page view never does)."""
+    return key in AUTO_ADVANCE_KEYS
 
 
-def neighbours(key: str, steps: Sequence[Step] = STEPS) -> tuple[str | None, str | None]:
-    """The steps before and after this one, for the fixed Back and Next buttons."""
-    keys = [item.key for item in steps]
-    if key not in keys:  # a screen outside a short path: back to its start
-        return None, keys[0]
-    index = keys.index(key)
-    before = keys[index - 1] if index > 0 else None
-    after = keys[index + 1] if index + 1 < len(keys) else None
-    return before, after
+def neighbours(key: str, path: Sequence[str]) -> tuple[str | None, str | None]:
+    """The steps behind Back and Next. An extra comes back to the path's last step with Done; a step
+    skipped on the way through (reached from the strip) sits between its path neighbours."""
+    if key in path:
+        index = path.index(key)
+        return (path[index - 1] if index > 0 else None), (path[index + 1] if index + 1 < len(path) else None)
+    if key in EXTRA_STEP_KEYS:
+        return path[-1], path[-1]
+    if key == "send":
+        return path[-1], None
+    order = FLOW_KEYS.index(key)
+    before = [item for item in path if FLOW_KEYS.index(item) < order]
+    after = [item for item in path if FLOW_KEYS.index(item) > order]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def answered(experience: Experience, key: str) -> bool:
+    """Whether a step holds an answer: the strip shades a step done only then."""
+    answers = {
+        "kind": lambda: bool(experience.kind),
+        "place": lambda: bool(experience.place or experience.place_symbol),
+        "date": lambda: experience.start_date is not None,
+        "photos": lambda: bool(experience.photos),
+        "did": lambda: bool(experience.tag_values(TagScheme.DID)),
+        "feeling": lambda: bool(experience.feeling),
+        "skills": lambda: bool(experience.tag_values(TagScheme.SKILL)),
+        "job": lambda: bool(experience.would_like),
+        "words": lambda: bool(experience.caption),
+        "voice": lambda: experience.voice_id is not None or experience.voice is not None,
+        "send": lambda: experience.status != ExperienceStatus.DRAFT.value,
+    }
+    return answers[key]()
+
+
+def resume_step(experience: Experience) -> str:
+    """Where a draft reopens: its first unanswered required step, else where the learner left it."""
+    for key in REQUIRED_STEPS:
+        if not answered(experience, key):
+            return key
+    return experience.step if experience.step in STEP_KEYS else FLOW_KEYS[0]
+
+
+def missing_text(missing: Step) -> tuple[str, str]:
+    """The sentence naming a missing step, and the words of the button that goes to it."""
+    return REQUIRED_STEPS[missing.key]
 
 
 def recorded_activity_ids(dbs: Session, learner: User) -> set[int]:
@@ -178,8 +250,11 @@ def start_from_activity(dbs: Session, activity: CareersActivity, learner: User) 
     return experience
 
 
-def start(dbs: Session, learner: User, actor: User) -> Experience:
-    """Begin an entry, or give back the learner's untouched draft (a double tap on "Add")."""
+def start(dbs: Session, learner: User, actor: User, today: date) -> Experience:
+    """Begin an entry, or give back the learner's untouched draft (a double tap on "Add").
+
+    A new entry is dated the day it is made: most entries are made on the day, so the "When" step
+    can be skipped, and every "newest first" list puts it in its place."""
     untouched = dbs.scalars(
         select(Experience)
         .where(
@@ -202,6 +277,7 @@ def start(dbs: Session, learner: User, actor: User) -> Experience:
         created_by_id=actor.id,
         caption_symbols={},
         help_level=HelpLevel.STAFF.value if actor.role_enum is not Role.LEARNER else None,
+        start_date=today,
     )
     dbs.add(experience)
     dbs.flush()
@@ -224,10 +300,20 @@ def remember_step(experience: Experience, key: str) -> None:
 
 
 def set_kind(experience: Experience, value: str) -> None:
+    """Choose the kind. Work in the school café also says where it was (unless a place was given);
+    choosing another kind takes that filled-in place away again."""
     try:
-        experience.kind = ExperienceKind(value).value
+        kind = ExperienceKind(value).value
     except ValueError:
         raise ExperienceError("Please choose one of the pictures.") from None
+    cafe = vocabulary.word(SCHOOL_CAFE_SYMBOL)
+    cafe_symbol = cafe.key if cafe is not None and cafe.category == "places" else None
+    filled_in = experience.place == SCHOOL_CAFE_PLACE and experience.place_symbol == cafe_symbol
+    if kind == SCHOOL_CAFE_KIND and not (experience.place or experience.place_symbol):
+        experience.place, experience.place_symbol = SCHOOL_CAFE_PLACE, cafe_symbol
+    elif kind != SCHOOL_CAFE_KIND and filled_in:
+        experience.place, experience.place_symbol = "", None
+    experience.kind = kind
 
 
 def set_place(experience: Experience, symbol_key: str | None, typed: str | None) -> None:
@@ -497,10 +583,13 @@ QUEUE_ORDER: tuple[SortKey[Experience], ...] = (
 )
 
 
-def _portfolio_statement(learner: User, statuses: Sequence[ExperienceStatus] | None):  # type: ignore[no-untyped-def]
+def _portfolio_statement(learner: User, statuses: Sequence[ExperienceStatus] | None,
+                         unfinished_before: datetime | None = None):  # type: ignore[no-untyped-def]
     statement = select(Experience).where(Experience.learner_id == learner.id)
     if statuses is not None:
         statement = statement.where(Experience.status.in_([status.value for status in statuses]))
+    if unfinished_before is not None:  # the learner's home folds old drafts into one card
+        statement = statement.where(drafts.not_unfinished_condition(unfinished_before))
     return _with_children(statement)
 
 
@@ -511,10 +600,11 @@ def portfolio(dbs: Session, learner: User, statuses: Sequence[ExperienceStatus] 
 
 
 def portfolio_page(dbs: Session, learner: User, statuses: Sequence[ExperienceStatus] | None = None,
-                   after: str | None = None) -> Page[Experience]:
+                   after: str | None = None, unfinished_before: datetime | None = None) -> Page[Experience]:
     """One page of a learner's entries, newest first, with each card's photos, symbols and voice
-    loaded in a fixed number of queries however many entries there are."""
-    return keyset_page(dbs, _portfolio_statement(learner, statuses), PORTFOLIO_ORDER, after)
+    loaded in a fixed number of queries however many entries there are. With ``unfinished_before``
+    (``drafts.fold_cutoff(now)``), never-sent drafts untouched since then are left out."""
+    return keyset_page(dbs, _portfolio_statement(learner, statuses, unfinished_before), PORTFOLIO_ORDER, after)
 
 
 def _queue_statement(learners: Sequence[User]):  # type: ignore[no-untyped-def]

@@ -43,6 +43,9 @@ def child(learner: User):
     today = experiences.today()
     return hx.render("family/child.html", "family/_entries_page.html", "family-entries",
                      learner=learner, entries=shared, final_packs=final_packs,
+                     latest_pack=annual_review.latest_final(db.session(), learner),
                      show_photos=show_photos, today=today,
                      coming_up=careers.upcoming_for_learner(db.session(), learner, today, days=14),
-                     evidence=evidence.learner_summary(db.session(), learner, today))
+                     evidence=evidence.learner_summary(db.session(), learner, today),
+                     # A parent with one child lands here after signing in, so what is new is here too.
+                     notices_new=notices.unseen_count(db.session(), policy.actor()))

@@ -10,8 +10,9 @@ from flask_login import current_user
 from portfolio import db
 from portfolio.careers import evidence as careers_evidence
 from portfolio.errors import KindError
+from portfolio.experiences import drafts
 from portfolio.experiences import service as experiences
-from portfolio.models import SymbolMode, TextSize, User
+from portfolio.models import SymbolMode, TextSize, User, utcnow
 from portfolio.notices import service as notices
 from portfolio.people import accounts, cards, tablets
 from portfolio.people.sessions import sign_in
@@ -63,6 +64,7 @@ def learner(learner: User):
         saved=False,
         error=None,
         evidence=careers_evidence.learner_summary(db.session(), learner, date.today()),
+        unfinished_count=drafts.count_unfinished(db.session(), learner, utcnow()),
     )
 
 

@@ -147,6 +147,10 @@ def sign_out() -> None:
 
 
 def home_for(user: User) -> str:
+    """Where signing in (and the site's home link) lands. A parent with one child goes straight to
+    that child's page, so the newest entry is one tap away; with several, the family home."""
+    if user.role_enum is Role.PARENT and len(user.children) == 1:
+        return url_for("family.child", learner_id=user.children[0].id)
     return {
         Role.LEARNER.value: url_for("learner.home"),
         Role.STAFF.value: url_for("staff.home"),

@@ -39,6 +39,7 @@ from portfolio.models import (
 from portfolio.portability import export_parts as parts
 from portfolio.portability import offline
 from portfolio.portability.format import FORMAT, INDEX_NAME, JSON_NAME, STYLE_NAME, VERSION, export_uid
+from portfolio.symbols import library as symbol_library
 from portfolio.symbols import service as school_symbols
 from portfolio.symbols import vocabulary
 
@@ -79,9 +80,9 @@ class _Archive:
         """The offline path of an OpenMoji symbol, copied once when first used."""
         if not name:
             return None
-        known = name if (self.symbol_dir / f"{name}.svg").is_file() else "info"
+        known = name if symbol_library.drawing(name, self.symbol_dir) is not None else "info"
         self.symbols.add(known)
-        return f"symbols/{known}.svg"
+        return f"symbols/{symbol_library.file_stem(known)}.svg"
 
     def symbol_ref(self, reference: str | None) -> str | None:
         """The offline path for a symbol reference: a vocabulary name or one of the school's own pictures."""
@@ -239,7 +240,8 @@ def _offline_page(templates: Environment, archive: _Archive, learner: User, docu
 def _write_symbols(archive_zip: zipfile.ZipFile, archive: _Archive, store: MediaStore, symbol_dir: Path) -> None:
     """Every symbol the page and the JSON used: library SVGs, and the school's own pictures from the store."""
     for name in sorted(archive.symbols):
-        archive_zip.write(symbol_dir / f"{name}.svg", arcname=f"symbols/{name}.svg")
+        source = symbol_library.drawing(name, symbol_dir) or symbol_dir / "info.svg"
+        archive_zip.write(source, arcname=f"symbols/{symbol_library.file_stem(name)}.svg")
     for path, own_symbol in sorted(archive.school_symbols.items()):
         archive_zip.writestr(_info(path, zipfile.ZIP_STORED), store.read(own_symbol.image.key))
 

@@ -73,8 +73,8 @@ from portfolio.portability.format import (
     local_uid,
 )
 from portfolio.portability.import_checks import MoreData, parse_more
+from portfolio.symbols import openmoji, vocabulary
 from portfolio.symbols import service as school_symbols
-from portfolio.symbols import vocabulary
 from portfolio.symbols.learner_pictures import PICTURE_SYMBOLS
 
 NOT_A_ZIP = "This file is not a portfolio from My Next Steps. Please choose the .zip file the other school gave you."
@@ -488,7 +488,8 @@ class _Importer:
         if reference.startswith(SCHOOL_WORD_PREFIX):
             symbol_id = self.own_symbols.get(reference[len(SCHOOL_WORD_PREFIX):])
             return f"{school_symbols.REFERENCE_PREFIX}{symbol_id}" if symbol_id is not None else None
-        return reference if vocabulary.word(reference) is not None else None
+        known = vocabulary.word(reference) is not None or openmoji.is_reference(reference)
+        return reference if known else None
 
 
 def _free_uid(dbs: Session, model: type[Experience | PassportStatement], school_id: int, source: str) -> str:

@@ -67,6 +67,13 @@ def packs_for(dbs: Session, learner: User) -> list[ReviewPack]:
                             .order_by(ReviewPack.created_at.desc(), ReviewPack.id.desc())))
 
 
+def latest_final(dbs: Session, learner: User) -> ReviewPack | None:
+    """The newest finalised pack, linked from the learner's and the family's pages as "My review"."""
+    return dbs.scalars(select(ReviewPack)
+                       .where(ReviewPack.learner_id == learner.id, ReviewPack.status == ReviewStatus.FINAL.value)
+                       .order_by(ReviewPack.finalised_at.desc(), ReviewPack.id.desc()).limit(1)).first()
+
+
 def find(dbs: Session, learner: User, pack_id: int) -> ReviewPack | None:
     pack = dbs.get(ReviewPack, pack_id)
     return pack if pack is not None and pack.learner_id == learner.id else None

@@ -227,3 +227,18 @@ def speak_for_secret_link(text: str | None) -> Response | tuple[Response, int]:
     if text is None:
         abort(404)
     return audio_response(synthesise(text, private=True), cache_control="no-store")
+
+
+def spoken_interface_links() -> list[str]:
+    """The read-aloud links of every interface sentence whose MP3 is already in the public folder.
+    The offline app shell keeps them, so a Hear button still speaks on a tablet with no Wi-Fi; the
+    link is what a page asks for, and only the source's words say which file answers it."""
+    engine = service()
+    folder = audio_dir(private=False)
+    if engine is None or not folder.is_dir():
+        return []
+    made = {path.stem for path in folder.glob("*.mp3")}
+    if not made:
+        return []
+    words = _source_words_for(current_app._get_current_object())  # type: ignore[attr-defined]
+    return sorted(audio_url(text, private=False) for text in words if engine.cache_key(text) in made)

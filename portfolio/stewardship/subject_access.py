@@ -41,6 +41,7 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "audio/mp4": "m4a", "audi
 # Which file in the zip holds each table's rows.
 COVERED: dict[str, str] = {
     "users": "data/account.json", "parent_links": "data/account.json",
+    "access_settings": "data/account.json",
     "login_cards": "data/sign_in.json", "sign_ins": "data/sign_in.json",
     "experiences": "data/entries.json", "experience_tags": "data/entries.json",
     "experience_photos": "data/entries.json", "family_comments": "data/entries.json",
@@ -57,11 +58,12 @@ COVERED: dict[str, str] = {
     "audit_events": "data/audit_trail.json",
     "jobs": "data/jobs.json",
     "notices": "data/notices.json",
+    "sync_keys": "data/offline_sync.json",
 }
 
 # What each file is, for the index page, in the order it lists them.
 FILES: dict[str, str] = {
-    "data/account.json": "The learner's account: name, group, picture and display settings; their parents' links.",
+    "data/account.json": "The learner's account: name, group, picture, display and access settings; their parents' links.",
     "data/record.json": "The school's record: date of birth, year, needs, EHC plan; leaving and destinations.",
     "data/entries.json": "Every entry with its symbols, photos, recording and the comments from home.",
     "data/passport.json": "The communication passport, with the entries that back each statement.",
@@ -75,6 +77,7 @@ FILES: dict[str, str] = {
     "data/audit_trail.json": "The audit trail: who added, changed, removed, opened or downloaded what, and when.",
     "data/jobs.json": "PDFs made and portfolios imported for this learner in the background, and how each went.",
     "data/notices.json": "Notices to family and staff about the learner's entries, feedback and reviews, and when each was seen or emailed.",
+    "data/offline_sync.json": "Each part of an entry made on a tablet with no Wi-Fi that arrived later, and anything refused.",
 }
 
 
@@ -151,7 +154,8 @@ def _account(bundle: _Bundle, learner: User) -> dict[str, list[dict[str, Any]]]:
     parents = {parent.id: parent.display_name for parent in learner.parents}
     for link in links:
         link["parent_name"] = parents.get(link["parent_id"], "")
-    return {"users": _rows(bundle, "users", "id", [learner.id]), "parent_links": links}
+    return {"users": _rows(bundle, "users", "id", [learner.id]), "parent_links": links,
+            "access_settings": _rows(bundle, "access_settings", "learner_id", [learner.id])}
 
 
 def _entries(bundle: _Bundle, learner: User) -> dict[str, list[dict[str, Any]]]:
@@ -248,6 +252,7 @@ def _collect(bundle: _Bundle, learner: User, symbol_dir: Path) -> None:
     bundle.write_json("data/audit_trail.json", _trail(bundle, learner))
     bundle.write_json("data/jobs.json", _jobs(bundle, learner))
     bundle.write_json("data/notices.json", _by_learner(bundle, learner, "notices"))
+    bundle.write_json("data/offline_sync.json", _by_learner(bundle, learner, "sync_keys"))
 
 
 @dataclass(frozen=True)

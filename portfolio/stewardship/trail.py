@@ -54,6 +54,7 @@ KINDS: dict[str, str] = {
     "employer_feedback": "Employer feedback",
     "learner_records": "Learner record",
     "destinations": "Destination",
+    "access_settings": "Access settings",
     "audit_events": "Audit trail",
 }
 

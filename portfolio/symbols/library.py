@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from portfolio.symbols import vocabulary
+from portfolio.symbols import openmoji, vocabulary
 from portfolio.symbols.learner_pictures import PICTURE_EMOJI
 
 # name -> the emoji sequence whose OpenMoji drawing is used for it.
@@ -136,6 +136,8 @@ INTERFACE_SYMBOLS: dict[str, str] = {
     # Notices: the in-app count and how often emails come.
     "bell": "🔔",
     "bell-off": "🔕",
+    # Working with no Wi-Fi: the offline page and banner.
+    "wifi": "🛜",
 }
 
 def _all_symbols() -> dict[str, str]:
@@ -168,6 +170,20 @@ def openmoji_filename(sequence: str) -> str:
     core = sequence.replace("\ufe0f", "")
     chars = core if len(core) == 1 else sequence
     return "-".join(f"{ord(ch):04X}" for ch in chars) + ".svg"
+
+
+def drawing(name: str, symbol_dir: Path = STATIC_DIR) -> Path | None:
+    """The SVG for a symbol: a name copied into ``symbol_dir``, or an ``openmoji:`` reference to a
+    drawing in the installed package (found by staff search). None when there is no such drawing."""
+    if openmoji.is_reference(name):
+        return openmoji.svg_path(openmoji.stem_of(name))
+    path = symbol_dir / f"{name}.svg"
+    return path if path.is_file() else None
+
+
+def file_stem(name: str) -> str:
+    """A symbol's name as a file name: ``openmoji:1F692`` becomes ``openmoji-1F692`` (no colon)."""
+    return name.replace(":", "-")
 
 
 def attribution() -> str:

@@ -1,11 +1,21 @@
-"""Where a symbol's picture is served from: the public library in ``static/symbols/``, or the
-guarded route for a school's own pictures. Web glue, used by templates and the share pages."""
+"""Where a symbol's picture is served from: the public library in ``static/symbols/``, any other
+OpenMoji drawing from the installed package (``openmoji:<code points>``, through a public route), or
+the guarded route for a school's own pictures. Web glue, used by templates and the share pages."""
 from __future__ import annotations
 
 from flask import current_app, request, url_for
 
-from portfolio.symbols import library
+from portfolio.symbols import library, openmoji
 from portfolio.symbols.service import REFERENCE_PREFIX
+
+
+def _url_for_name(name: str) -> str:
+    if name in library.ALL_SYMBOLS:
+        return url_for("static", filename=f"symbols/{name}.svg")
+    if openmoji.is_reference(name):
+        # The package version in the URL lets the route say "keep for a year": a new OpenMoji is a new URL.
+        return url_for("symbols.openmoji", stem=openmoji.stem_of(name), v=openmoji.version())
+    return url_for("static", filename="symbols/info.svg")
 
 
 def symbol_url(name: str) -> str:
@@ -14,8 +24,7 @@ def symbol_url(name: str) -> str:
     key = (request.script_root, name)
     url = cache.get(key)
     if url is None:
-        known = name if name in library.ALL_SYMBOLS else "info"
-        url = cache[key] = url_for("static", filename=f"symbols/{known}.svg")
+        url = cache[key] = _url_for_name(name)
     return url
 
 

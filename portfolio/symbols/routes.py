@@ -1,7 +1,8 @@
-"""A school's own symbols: staff upload and remove them; everyone in the school sees them."""
+"""A school's own symbols: staff upload and remove them; everyone in the school sees them. And every
+other OpenMoji drawing staff can find by search, served from the installed package."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portfolio import db
@@ -10,8 +11,10 @@ from portfolio.media import serving as media
 from portfolio.media.changes import MediaChange
 from portfolio.media.storage import media_store
 from portfolio.models import SchoolSymbol
+from portfolio.symbols import openmoji as openmoji_library
 from portfolio.symbols import service as school_symbols
 from portfolio.web import policy
+from portfolio.web.static_files import IMMUTABLE, REVALIDATE
 
 bp = Blueprint("symbols", __name__, url_prefix="/symbols")
 
@@ -54,3 +57,20 @@ def remove(school_symbol: SchoolSymbol):
 @policy.guard("school_symbol.view", arg="symbol_id")
 def image(school_symbol: SchoolSymbol):
     return media.send_media(school_symbol.image)
+
+
+@bp.get("/openmoji/<stem>.svg")
+@policy.public
+def openmoji(stem: str):
+    """Any named OpenMoji drawing, for symbols staff found beyond the copies in ``static/symbols``.
+
+    Public and the same for everyone, so it may be kept a year when the URL names the installed
+    OpenMoji version (``symbol_url`` always does); any other URL is checked each time.
+    """
+    path = openmoji_library.svg_path(stem)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/svg+xml", conditional=True)
+    current = request.args.get("v") == openmoji_library.version()
+    response.headers["Cache-Control"] = IMMUTABLE if current else REVALIDATE
+    return response

@@ -14,7 +14,8 @@ from portfolio.media.changes import MediaChange, delete_quietly
 from portfolio.media.photos import ingest_photo
 from portfolio.media.storage import MediaStore
 from portfolio.models import MediaFile, SchoolSymbol, User
-from portfolio.symbols import vocabulary
+from portfolio.symbols import finder, library, openmoji, vocabulary
+from portfolio.symbols.finder import SymbolChoice
 
 MAX_SYMBOL_BYTES = 5 * 1024 * 1024
 REFERENCE_PREFIX = "school:"
@@ -33,6 +34,23 @@ def own_symbol_map(dbs: Session, school_id: int) -> dict[str, str]:
     """word -> reference, the shape ``vocabulary.symbolise`` takes for a school's own pictures."""
     rows = dbs.execute(select(SchoolSymbol.word, SchoolSymbol.id).where(SchoolSymbol.school_id == school_id))
     return {word: f"{REFERENCE_PREFIX}{symbol_id}" for word, symbol_id in rows}
+
+
+def find_symbols(dbs: Session, school_id: int, query: str, limit: int = 24) -> list[SymbolChoice]:
+    """Staff search: this school's own symbols first, then the vocabulary, then all of OpenMoji."""
+    if not query.strip():
+        return []
+    return finder.search_all(query, own_symbol_map(dbs, school_id), limit=limit)
+
+
+def is_known(dbs: Session, school_id: int, reference: str) -> bool:
+    """A reference staff may store: a vocabulary or library name, a named OpenMoji drawing, or one of
+    this school's own symbols (never another school's)."""
+    if vocabulary.word(reference) is not None or reference in library.ALL_SYMBOLS:
+        return True
+    if openmoji.is_reference(reference):
+        return True
+    return find_reference(dbs, school_id, reference) is not None
 
 
 def find_reference(dbs: Session, school_id: int, reference: str) -> SchoolSymbol | None:

@@ -84,27 +84,113 @@ _PLACES: tuple[_Entry, ...] = (
 _JOBS: tuple[_Entry, ...] = (
     ("chef", "chef", "🧑‍🍳", ("kitchen assistant",)),
     ("gardener", "gardener", "🧑‍🌾", ("gardening", "groundskeeper", "horticulture")),
-    ("shop-assistant", "shop assistant", "🛍️", ("sales assistant", "retail")),
+    ("shop-assistant", "shop assistant", "🛍️", ("sales assistant", "retail", "retail assistant")),
     ("bus-driver", "bus driver", "🚍", ()),
     ("nurse", "nurse", "🧑‍⚕️", ()),
     ("mechanic", "mechanic", "🧑‍🔧", ()),
     ("cleaner", "cleaner", "🧼", ("caretaker", "housekeeper")),
     ("office-worker", "office worker", "🗄️", ("administrator", "admin assistant")),
-    ("hairdresser", "hairdresser", "💇", ("barber", "hair salon")),
+    ("hairdresser", "hairdresser", "💇", ("hair salon", "hair stylist")),
     ("vet", "vet", "🐾", ("vets", "vet nurse", "animal care")),
     ("builder", "builder", "👷", ("construction worker",)),
     ("farmer", "farmer", "🚜", ("farm worker",)),
     ("care-worker", "care worker", "🫶", ("care assistant", "support worker")),
     ("delivery-driver", "delivery driver", "🚚", ("courier", "van driver")),
     ("waiter", "waiter", "🍴", ("waitress", "server", "waiting staff")),
-    ("receptionist", "receptionist", "💁", ("reception",)),
+    ("receptionist", "receptionist", "💁", ("reception", "hotel receptionist")),
     ("warehouse-worker", "warehouse worker", "🧑‍🏭", ("factory worker", "packer")),
     ("police-officer", "police officer", "👮", ("police", "police man", "police woman")),
     ("firefighter", "firefighter", "🧑‍🚒", ("fire fighter", "fireman")),
     ("doctor", "doctor", "🩺", ("gp",)),
     ("scientist", "scientist", "🧑‍🔬", ("lab technician",)),
     ("artist", "artist", "🧑‍🎨", ("designer",)),
-    ("it-technician", "IT technician", "🧑‍💻", ("it", "programmer", "computer technician")),
+    ("it-technician", "IT technician", "🧑‍💻", ("it", "programmer", "computer technician", "it support")),
+)
+
+# More jobs for a careers programme. They are job words like those above (category "jobs", so stored
+# keys and checks keep working), but the learner's jobs grid stays the 23 above, in their places: a
+# grid of 100 pictures cannot be found by position. These are reached by sector (``JOB_SECTORS``) and
+# by search. Each picture was chosen for its meaning and checked on a contact sheet.
+_MORE_JOBS: tuple[_Entry, ...] = (
+    ("baker", "baker", "🥖", ()),
+    ("barista", "barista", "🫗", ("coffee maker",)),
+    ("kitchen-porter", "kitchen porter", "🥣", ("pot washer", "dish washer")),
+    ("butcher", "butcher", "🥩", ()),
+    ("bar-staff", "bar staff", "🍺", ("bar worker", "bartender", "barman", "barmaid")),
+    ("catering-assistant", "catering assistant", "🍱", ("catering", "caterer")),
+    ("cake-decorator", "cake decorator", "🎂", ()),
+    ("fast-food-worker", "fast food worker", "🍔", ("burger bar", "fast food")),
+    ("school-cook", "school cook", "🍲", ("dinner lady", "lunchtime assistant", "school kitchen")),
+    ("dentist", "dentist", "🦷", ("dental nurse",)),
+    ("pharmacist", "pharmacist", "💊", ("chemist", "pharmacy")),
+    ("paramedic", "paramedic", "🚑", ("ambulance",)),
+    ("optician", "optician", "👓", ("opticians",)),
+    ("physiotherapist", "physiotherapist", "🦵", ("physio",)),
+    ("nursery-nurse", "nursery nurse", "🍼", ("nursery worker", "childcare worker", "nanny")),
+    ("healthcare-assistant", "healthcare assistant", "🩹", ("health care assistant", "hca")),
+    ("dog-groomer", "dog groomer", "🐩", ("groomer", "grooming")),
+    ("zookeeper", "zookeeper", "🦁", ("zoo keeper", "zoo")),
+    ("stable-hand", "stable hand", "🐎", ("groom", "horse care")),
+    ("beekeeper", "beekeeper", "🐝", ("bee keeper", "bees")),
+    ("tree-surgeon", "tree surgeon", "🪓", ("forestry worker", "forester")),
+    ("park-ranger", "park ranger", "🌲", ("ranger", "countryside ranger")),
+    ("road-worker", "road worker", "🚧", ("roadworks",)),
+    ("garden-centre-assistant", "garden centre assistant", "🌼", ()),
+    ("refuse-collector", "refuse collector", "🗑️", ("bin collector", "bin man", "binman")),
+    ("window-cleaner", "window cleaner", "🪟", ()),
+    ("plumber", "plumber", "🪠", ("plumbing",)),
+    ("electrician", "electrician", "🔌", ("electrics",)),
+    ("carpenter", "carpenter", "🪵", ("joiner", "carpentry", "joinery")),
+    ("bricklayer", "bricklayer", "🧱", ("brickie", "bricks", "brick")),
+    ("locksmith", "locksmith", "🗝️", ()),
+    ("car-valeter", "car valeter", "🚙", ("car wash", "valeting")),
+    ("architect", "architect", "📐", ()),
+    ("maintenance-worker", "maintenance worker", "⚒️", ("handyman", "handyperson", "maintenance")),
+    ("tailor", "tailor", "🪡", ("dressmaker", "sewing", "sew")),
+    ("jeweller", "jeweller", "💍", ("jewellery maker",)),
+    ("cashier", "cashier", "🪙", ("checkout assistant", "till operator")),
+    ("florist", "florist", "💐", ("flower shop",)),
+    ("greengrocer", "greengrocer", "🥕", ("market trader",)),
+    ("barber", "barber", "💈", ("barbers",)),
+    ("beauty-therapist", "beauty therapist", "💅", ("nail technician", "beautician")),
+    ("massage-therapist", "massage therapist", "💆", ("massage",)),
+    ("pet-shop-assistant", "pet shop assistant", "🐹", ("pet shop",)),
+    ("security-guard", "security guard", "🛡️", ("security", "door supervisor")),
+    ("lorry-driver", "lorry driver", "🚛", ("hgv driver", "truck driver", "lorry")),
+    ("train-driver", "train driver", "🚂", ()),
+    ("taxi-driver", "taxi driver", "🚖", ("cab driver",)),
+    ("pilot", "pilot", "🧑‍✈️", ()),
+    ("railway-worker", "railway worker", "🛤️", ("station assistant", "train guard")),
+    ("sailor", "sailor", "⚓", ("deckhand", "ferry worker")),
+    ("cycle-courier", "cycle courier", "🚴", ("bike courier",)),
+    ("parking-attendant", "parking attendant", "🅿️", ("car park attendant", "car park", "traffic warden")),
+    ("petrol-station-assistant", "petrol station assistant", "⛽", ("petrol station", "garage forecourt")),
+    ("school-crossing-patrol", "school crossing patrol", "🚸", ("lollipop lady", "lollipop man", "lollipop person")),
+    ("postal-worker", "postal worker", "📮", ("postman", "postwoman", "postie", "post worker")),
+    ("accountant", "accountant", "🧮", ("bookkeeper", "accounts")),
+    ("bank-clerk", "bank clerk", "🏦", ("bank worker", "bank staff")),
+    ("call-centre-worker", "call centre worker", "🎧", ("call centre", "customer service adviser")),
+    ("lawyer", "lawyer", "⚖️", ("solicitor",)),
+    ("journalist", "journalist", "📰", ("reporter", "newspaper")),
+    ("web-designer", "web designer", "🌐", ("website", "web developer")),
+    ("game-tester", "game tester", "🎮", ("games tester", "game designer", "video games")),
+    ("librarian", "librarian", "📕", ("library assistant",)),
+    ("soldier", "soldier", "🪖", ("army", "armed forces")),
+    ("musician", "musician", "🎹", ("music",)),
+    ("singer", "singer", "🧑‍🎤", ("singing",)),
+    ("actor", "actor", "🎬", ("acting", "actress")),
+    ("dancer", "dancer", "💃", ("dancing",)),
+    ("photographer", "photographer", "📸", ("photography",)),
+    ("film-maker", "film maker", "🎥", ("camera operator", "filmmaker", "video maker")),
+    ("cinema-assistant", "cinema assistant", "🍿", ("usher",)),
+    ("theme-park-worker", "theme park worker", "🎡", ("theme park", "ride operator")),
+    ("lifeguard", "lifeguard", "🛟", ("life guard",)),
+    ("fitness-instructor", "fitness instructor", "🏋️", ("gym instructor", "personal trainer")),
+    ("sports-coach", "sports coach", "🥅", ("football coach", "sports leader")),
+    ("porter", "porter", "🧳", ("hotel porter", "hospital porter", "luggage")),
+    ("radio-presenter", "radio presenter", "📻", ("radio", "dj")),
+    ("sound-technician", "sound technician", "🎛️", ("sound engineer", "stage technician")),
+    ("potter", "potter", "🏺", ("pottery", "ceramics")),
 )
 
 _TASKS: tuple[_Entry, ...] = (
@@ -167,7 +253,8 @@ _PEOPLE: tuple[_Entry, ...] = (
     ("teaching-assistant", "teaching assistant", "👩‍🏫", ("ta", "lsa", "learning support")),
     ("parent", "parent", "👪", ("mum", "dad", "mother", "father")),
     ("carer", "carer", "🫂", ("foster carer",)),
-    ("job-coach", "job coach", "🧑‍💼", ("coach", "mentor")),
+    # "coach" alone is left out: it is as often the bus as the person (and a sports coach is a job).
+    ("job-coach", "job coach", "🧑‍💼", ("mentor",)),
     ("careers-adviser", "careers adviser", "🧭", ("careers advisor", "adviser", "advisor")),
     ("children", "children", "🧒", ("child", "kids", "pupils")),
     ("older-people", "older people", "🧓", ("residents", "elderly")),
@@ -180,7 +267,8 @@ _TRAVEL: tuple[_Entry, ...] = (
     ("train", "train", "🚆", ("railway",)),
     ("walk", "walk", "🚶", ("walked", "walking", "on foot")),
     ("taxi", "taxi", "🚕", ("cab",)),
-    ("car", "car", "🚗", ("lift", "drove")),
+    # Not "lift": in a caption it is as often the lift between floors, or lifting boxes.
+    ("car", "car", "🚗", ("drove", "car ride")),
     ("bike", "bike", "🚲", ("bicycle", "cycle", "cycled")),
     ("minibus", "minibus", "🚐", ("school bus", "van")),
     ("map", "map", "🗺️", ("directions",)),
@@ -226,12 +314,14 @@ _SKILLS: tuple[_Entry, ...] = (
     ("skill-timekeeping", "timekeeping", "⏱️", ("on time", "punctual", "time keeping")),
     ("skill-travelling", "travelling", "🚏", ("travel", "travel training", "independent travel")),
     ("skill-money", "money", "💷", ("cash", "pounds", "coins")),
-    ("skill-safety", "health and safety", "🧯", ("safety", "safe", "safely")),
+    # Not "safe": "I felt safe" is a feeling, not a fire extinguisher.
+    ("skill-safety", "health and safety", "🧯", ("safety", "work safely")),
     ("skill-customers", "customer service", "🛎️", ("customer care",)),
     ("skill-tools", "using tools", "🧰", ("tools",)),
     ("skill-problem-solving", "problem solving", "🧩", ("problems", "problem")),
     ("skill-computers", "computers", "🖱️", ("computing", "ict")),
-    ("skill-helping", "helping others", "🤲", ("helping", "helped", "help others")),
+    # Open hands, not OpenMoji's "palms up together", which is drawn exactly like praying hands.
+    ("skill-helping", "helping others", "👐", ("helping", "helped", "help others")),
     ("skill-listening", "listening", "👂", ("listen", "listened")),
     ("skill-asking-for-help", "asking for help", "🙋", ("asking", "asked", "ask for help")),
     ("skill-creativity", "being creative", "💡", ("creative", "creativity", "ideas")),
@@ -240,6 +330,48 @@ _SKILLS: tuple[_Entry, ...] = (
     ("skill-writing", "writing", "✍️", ("write", "wrote")),
     ("skill-numbers", "numbers", "🔢", ("counting", "counted", "maths")),
     ("skill-independence", "working on my own", "💪", ("independence", "independent", "independently")),
+)
+
+# The jobs by sector, each a grid of at most 24 pictures, in display order. Every job word is in exactly
+# one; the teacher and teaching assistant are people words, listed here too because they are jobs.
+_JOB_SECTOR_DATA: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("jobs-food", "food and drink", "🧑‍🍳", (
+        "chef", "waiter", "baker", "barista", "kitchen-porter", "butcher", "bar-staff", "catering-assistant",
+        "cake-decorator", "fast-food-worker", "school-cook",
+    )),
+    ("jobs-care", "care and health", "🧑‍⚕️", (
+        "care-worker", "nurse", "doctor", "healthcare-assistant", "nursery-nurse", "dentist", "pharmacist",
+        "paramedic", "optician", "physiotherapist", "massage-therapist",
+    )),
+    ("jobs-outdoors", "outdoors and animals", "🧑‍🌾", (
+        "gardener", "farmer", "vet", "garden-centre-assistant", "tree-surgeon", "park-ranger", "dog-groomer",
+        "stable-hand", "zookeeper", "beekeeper", "refuse-collector", "window-cleaner", "road-worker",
+    )),
+    ("jobs-building", "building and making", "👷", (
+        "builder", "mechanic", "plumber", "electrician", "carpenter", "bricklayer", "maintenance-worker",
+        "locksmith", "architect", "car-valeter", "tailor", "jeweller", "potter",
+    )),
+    ("jobs-shops", "shops and services", "🛍️", (
+        "shop-assistant", "cashier", "cleaner", "hairdresser", "barber", "beauty-therapist", "florist",
+        "greengrocer", "pet-shop-assistant", "receptionist", "security-guard", "porter",
+    )),
+    ("jobs-transport", "transport and warehouses", "🚚", (
+        "delivery-driver", "warehouse-worker", "bus-driver", "lorry-driver", "train-driver", "taxi-driver",
+        "railway-worker", "cycle-courier", "postal-worker", "parking-attendant", "petrol-station-assistant",
+        "school-crossing-patrol", "pilot", "sailor",
+    )),
+    ("jobs-office", "offices and computers", "🗄️", (
+        "office-worker", "it-technician", "call-centre-worker", "accountant", "bank-clerk", "web-designer",
+        "game-tester", "journalist", "lawyer", "scientist",
+    )),
+    ("jobs-public", "schools and public services", "👮", (
+        "teacher", "teaching-assistant", "librarian", "police-officer", "firefighter", "soldier",
+    )),
+    ("jobs-leisure", "sport, arts and fun", "🧑‍🎨", (
+        "artist", "musician", "singer", "actor", "dancer", "photographer", "film-maker", "radio-presenter",
+        "sound-technician", "cinema-assistant", "theme-park-worker", "lifeguard", "fitness-instructor",
+        "sports-coach",
+    )),
 )
 
 # Category key, label, the symbol name on its button and emoji for that symbol, and its words.
@@ -269,7 +401,24 @@ def _build_categories() -> tuple[Category, ...]:
 
 CATEGORIES: tuple[Category, ...] = _build_categories()
 
-ALL_WORDS: dict[str, Word] = {w.key: w for c in CATEGORIES for w in c.words}
+MORE_JOBS: tuple[Word, ...] = tuple(Word(key, label, emo, "jobs", synonyms) for key, label, emo, synonyms in _MORE_JOBS)
+
+ALL_WORDS: dict[str, Word] = {**{w.key: w for c in CATEGORIES for w in c.words}, **{w.key: w for w in MORE_JOBS}}
+
+
+def _build_job_sectors() -> tuple[Category, ...]:
+    return tuple(
+        Category(key=key, label=label, symbol=f"category-{key}", words=tuple(ALL_WORDS[k] for k in keys))
+        for key, label, _emoji, keys in _JOB_SECTOR_DATA
+    )
+
+
+# Every job by sector: grids a learner can browse (food, care, building...) once the jobs are too
+# many for one. The words keep their own category ("jobs", or "people" for the teacher), so these are
+# views, never stored.
+JOB_SECTORS: tuple[Category, ...] = _build_job_sectors()
+
+JOB_WORDS: tuple[Word, ...] = tuple(w for w in ALL_WORDS.values() if w.category == "jobs")
 
 FEELING_SCALE: tuple[Word, ...] = tuple(ALL_WORDS[k] for k in (
     "feeling-loved", "feeling-liked", "feeling-ok", "feeling-not-much", "feeling-disliked",
@@ -278,10 +427,11 @@ FEELING_SCALE: tuple[Word, ...] = tuple(ALL_WORDS[k] for k in (
 # Symbol name -> emoji for every picture this module needs drawn: the words and the category buttons.
 SYMBOLS: Mapping[str, str] = MappingProxyType({
     **{f"category-{key}": emo for key, _label, emo, _entries in _CATEGORY_DATA},
+    **{f"category-{key}": emo for key, _label, emo, _keys in _JOB_SECTOR_DATA},
     **{w.key: w.emoji for w in ALL_WORDS.values()},
 })
 
-_CATEGORY_BY_KEY: dict[str, Category] = {c.key: c for c in CATEGORIES}
+_CATEGORY_BY_KEY: dict[str, Category] = {c.key: c for c in (*CATEGORIES, *JOB_SECTORS)}
 
 PICTURES_CATEGORY = "pictures"
 
@@ -343,12 +493,15 @@ def _starts_a_word(needle: str, text: str) -> bool:
     return text.startswith(needle) or f" {needle}" in text
 
 
-def _rank(query: str, own: tuple[str, ...], emoji_text: str) -> int | None:
+def _rank(query: str, own: tuple[str, ...], emoji_text: str, stems: tuple[str, ...] = ()) -> int | None:
     # Our own words beat the Unicode name at every level, because the Unicode names are official
-    # ("fork and knife with plate") and match far more loosely than what staff mean.
+    # ("fork and knife with plate") and match far more loosely than what staff mean. A plural or an
+    # ending ("plumbers", "cooking") counts as exact, just after the word as typed.
     if query in own:
         return 0
-    if query == emoji_text:
+    if any(stem in own for stem in stems):
+        return 0
+    if query == emoji_text or emoji_text in stems:
         return 1
     if any(_starts_a_word(query, t) for t in own):
         return 2
@@ -372,8 +525,9 @@ def search(query: str, limit: int = 24) -> list[Word]:
     if not needle or limit <= 0:
         return []
     ranked: list[tuple[int, int, Word]] = []
+    stems = tuple(_stems(needle)) if " " not in needle else ()
     for position, (w, own, emoji_text) in enumerate(_search_entries()):
-        rank = _rank(needle, own, emoji_text)
+        rank = _rank(needle, own, emoji_text, stems)
         if rank is not None:
             ranked.append((rank, position, w))
     ranked.sort(key=lambda item: (item[0], item[1]))
@@ -456,6 +610,11 @@ def _forms(norm: str) -> set[str]:
     return {norm, *_stems(norm)}
 
 
+def word_forms(norm: str) -> set[str]:
+    """A word and the base forms its ending may stand for ("dishes" -> dishes, dish, dishe)."""
+    return _forms(norm)
+
+
 def _longest_phrase(norms: list[str], start: int, taken: Mapping[str, str]) -> tuple[Word, int] | None:
     """The longest phrase whose first key word is at ``start``, and how many caption words it spans.
 
@@ -531,8 +690,51 @@ def lookup(token: str) -> Word | None:
     index = _lookup_index()
     for form in (norm, *_stems(norm)):
         if form in index:
+            if form in THING_WORDS and norm not in _plain_forms(form):
+                # "training", "parked", "sawing": the doing word, never the thing.
+                continue
             return index[form]
     return None
+
+
+# Words that name a thing but are just as often another kind of word: "I saw a tractor", "till three
+# o'clock", "I want to train", "I was patient". In a caption they get the thing's picture only right
+# after a word that brings in a thing ("the saw", "my train", "a patient", "by train", "on the till"),
+# and never with -ing or -ed ("training", "parked"). A wrong picture misleads a learner who reads by
+# pictures; no picture only leaves the word to be read or heard.
+THING_WORDS: frozenset[str] = frozenset({"saw", "till", "park", "train", "patient"})
+_THING_INTRODUCERS: frozenset[str] = frozenset({
+    "a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "that", "by", "on", "at", "new", "big",
+})
+
+
+def _plain_forms(thing: str) -> set[str]:
+    return {thing, thing + "s", thing + "es"}
+
+
+def _thing_word(norm: str) -> bool:
+    return any(norm in _plain_forms(thing) for thing in THING_WORDS)
+
+
+# "I did not like it" must not show a liking face: a feeling word right after one of these gets none.
+_NEGATIONS: frozenset[str] = frozenset({
+    "not", "didn't", "didnt", "don't", "dont", "doesn't", "wasn't", "wasnt", "isn't", "never", "no",
+})
+
+# Typed in capitals, these are not the small words they look like: "I did IT" is computing.
+_CAPITALS: Mapping[str, str] = MappingProxyType({"IT": "it-technician"})
+
+
+def _single_word(norms: list[str], position: int) -> Word | None:
+    """The symbol for one caption word, using the word before it where a word has two meanings."""
+    before = norms[position - 1] if position > 0 else ""
+    norm = norms[position]
+    if _thing_word(norm) and before not in _THING_INTRODUCERS:
+        return None
+    found = lookup(norm)
+    if found is not None and found.category == "feelings" and before in _NEGATIONS:
+        return None
+    return found
 
 
 @dataclass(frozen=True)
@@ -558,8 +760,11 @@ def symbolise(
     "no symbol for this word", which staff choose when a picture confuses); otherwise one of our
     multi-word labels or synonyms starting here ("garden centre", "answer the phone") puts its symbol
     above its first word and none above the rest, so the phrase shows one picture; otherwise
-    ``lookup``. Symbol values are passed through untouched ("cafe", "school:12") for the caller to
-    resolve.
+    ``lookup``, with two rules that look at the word before: a ``THING_WORDS`` word ("saw", "train")
+    gets its picture only after "the", "a", "my"..., and a feeling after "not" gets none. "IT" in
+    capitals is computing, not "it". Symbol values are passed through untouched ("cafe",
+    "school:12") for the caller to resolve. Captions use only the vocabulary, never the whole
+    OpenMoji library: its official names are too loose to pick a picture without a person checking.
 
     Words are split on whitespace only, so any text (markup, template syntax, other scripts) is just
     words and joins back with single spaces. Only the first ``MAX_CAPTION_WORDS`` words are looked up;
@@ -576,18 +781,21 @@ def symbolise(
     while position < len(pieces):
         norm = norms[position]
         step = 1
-        if norm and norm not in SMALL_WORDS and len(norm) <= _MAX_LOOKUP_LENGTH:
+        capital = _CAPITALS.get(_EDGE_PUNCTUATION.sub("", pieces[position]))
+        if capital is not None or (norm and norm not in SMALL_WORDS and len(norm) <= _MAX_LOOKUP_LENGTH):
             chosen: str | None
             if norm in overrides:
                 chosen = overrides[norm] or None
             elif norm in own_symbols:
                 chosen = own_symbols[norm] or None
+            elif capital is not None:
+                chosen = capital
             else:
                 phrase = _longest_phrase(norms, position, taken)
                 if phrase is not None:
                     found, step = phrase
                 else:
-                    found = lookup(norm)
+                    found = _single_word(norms, position)
                 chosen = found.key if found else None
             symbols_for[position] = chosen
         position += step

@@ -59,6 +59,9 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "speech.interface",
         "main.health",
         "main.about",
+        # OpenMoji drawings from the installed package, beyond the copies in static/symbols: public
+        # artwork (CC BY-SA), the same for everyone, named by code points checked against the package.
+        "symbols.openmoji",
         "reviews.audio",
         # "About me" pages shared with an employer or college: the secret link is the permission,
         # checked (valid, not expired, not revoked) by the sharing service on every request.
@@ -74,6 +77,14 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         # One tap from a notice email, with no sign-in: the random token in the link is the permission.
         "notices.unsubscribe",
         "notices.switch_back_on",
+        # The page for making an entry with no Wi-Fi: one page for everyone, kept in a shared cache,
+        # with nothing personal in it; what is made there is sent through the guarded /sync routes.
+        "sync.offline_entry",
+        # The installable app: its manifest, its service worker and the calm "No Wi-Fi" page, the same
+        # for everyone and kept in a cache every person on the tablet shares.
+        "app_shell.manifest",
+        "app_shell.service_worker",
+        "app_shell.offline",
     }
 )
 
@@ -257,6 +268,7 @@ RULES: dict[str, Rule] = {
     "admin": Rule(roles=frozenset({Role.ADMIN})),
     "learner.view": Rule(roles=frozenset(Role), kind="learner", relation=can_view_learner),
     "learner.support": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
+    "access.manage": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
     "person.manage": Rule(roles=frozenset({Role.ADMIN}), kind="person", relation=_admin_of),
     "group.manage": Rule(roles=frozenset({Role.ADMIN}), kind="group", relation=_admin_of),
     "experience.start": Rule(
@@ -268,6 +280,12 @@ RULES: dict[str, Rule] = {
     ),
     "experience.check": Rule(roles=STAFF_ROLES, kind="experience", relation=supports_experience),
     "experience.comment": Rule(roles=frozenset({Role.PARENT}), kind="experience", relation=can_comment_on),
+    # A learner's never-sent drafts are theirs to throw away (the service refuses anything ever sent);
+    # the staff who support them may help, and clear the old ones in one go. A family may not.
+    "draft.throw_away": Rule(
+        roles=frozenset({Role.LEARNER, Role.STAFF, Role.ADMIN}), kind="learner", relation=can_make_entry_for
+    ),
+    "drafts.clear": Rule(roles=STAFF_ROLES, kind="learner", relation=is_learner_of_staff),
     "symbols.manage": Rule(roles=STAFF_ROLES),
     "school_symbol.view": Rule(roles=frozenset(Role), kind="school_symbol", relation=_same_school),
     "school_symbol.manage": Rule(roles=STAFF_ROLES, kind="school_symbol", relation=_same_school),
@@ -324,6 +342,10 @@ RULES: dict[str, Rule] = {
     # Notices: each adult's own list and email choices; learners get none.
     "notices.own": Rule(roles=STAFF_ROLES | {Role.PARENT}),
     "notice.open": Rule(roles=STAFF_ROLES | {Role.PARENT}, kind="notice", relation=owns_notice),
+    # An entry made on a tablet with no Wi-Fi, sent later: by whoever may make the learner's entries.
+    "sync.send": Rule(
+        roles=frozenset({Role.LEARNER, Role.STAFF, Role.ADMIN}), kind="learner", relation=can_make_entry_for
+    ),
 }
 
 

@@ -13,6 +13,10 @@ CSP = "; ".join(
         "img-src 'self' data:",
         "media-src 'self' blob:",
         "connect-src 'self'",
+        # The service worker (/sw.js) and the web app manifest: this origin only, said outright
+        # rather than left to fall back on default-src.
+        "worker-src 'self'",
+        "manifest-src 'self'",
         "font-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",

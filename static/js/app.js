@@ -20,6 +20,8 @@
     utterance.onend = function () { reset(button); };
     window.speechSynthesis.cancel();
     window.speechSynthesis.speak(utterance);
+    // Said, so a learner used to the app's own voice knows why it sounds different (offline, say).
+    live("Using this tablet's voice.");
   }
 
   // Play ``src`` and mark ``marker`` (a button, or the words tapped) while it plays;
@@ -157,6 +159,16 @@
     }
   });
 
+  // A file choice names the file once one is chosen, as a native file box would.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file]")) { return; }
+    var line = document.querySelector("[data-file-chosen-for='" + input.id + "']");
+    if (!line) { return; }
+    var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+    line.textContent = names.length ? "Chosen: " + names.join(", ") : "";
+  });
+
   function swapStep(targetId, html) {
     var old = document.getElementById(targetId);
     if (!old) { return; }
@@ -289,4 +301,11 @@
     (root.querySelectorAll ? root : document).querySelectorAll("[data-recorder]").forEach(recorder);
   }
   setUp(document);
+
+  // A step says where the learner is ("Step 2 of 6: Where did you go?") in the polite live region once
+  // the page has settled, so a screen reader hears it; nothing is spoken aloud by itself.
+  var where = document.querySelector("[data-announce]");
+  if (where) {
+    setTimeout(function () { live(where.getAttribute("data-announce")); }, 400);
+  }
 })();

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from portfolio import db
 from portfolio.audit import log, owners
 from portfolio.models import (
+    AccessSetting,
     ActivityParticipant,
     AuditEvent,
     Destination,
@@ -107,6 +108,7 @@ KINDS: dict[str, tuple[Callable[[Ctx], Any], str, Any]] = {
     "learner_records": (lambda c: LearnerRecord(**c.own()), "upn", "A123456789012"),
     "destinations": (lambda c: Destination(**c.own(), checkpoint=0, due_on=date(2026, 7, 1)),
                      "provider", "Riverside College"),
+    "access_settings": (lambda c: AccessSetting(**c.own()), "scan_mode", "one-switch"),
 }
 
 

@@ -244,13 +244,21 @@ def path_is(path: str) -> re.Pattern[str]:
     return re.compile(r"^https?://[^/]+" + re.escape(path) + r"$")
 
 
+def landing_for(role: str) -> re.Pattern[str]:
+    """Where signing in lands: the role's home, but a parent with one child (every demo parent) goes
+    straight to that child's page under /family/."""
+    if role == "parent":
+        return re.compile(r"^https?://[^/]+/family/(learners/\d+)?$")
+    return path_is(HOME_FOR_ROLE[role])
+
+
 def sign_in_adult(page: Page, row: Row) -> None:
     """Sign in through the real /login form and wait for the role's home page."""
     page.goto("/login")
     page.locator("#field-email").fill(row["email"])
     page.locator("#field-password").fill(row["password"])
     page.locator("#sign-in-button").click()
-    expect(page).to_have_url(path_is(HOME_FOR_ROLE[row["role"]]))
+    expect(page).to_have_url(landing_for(row["role"]))
     # The URL changes before the deferred scripts run; later taps need their handlers in place.
     page.wait_for_load_state("load")
 

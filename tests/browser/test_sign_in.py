@@ -7,11 +7,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import (
-    HOME_FOR_ROLE,
     Row,
     active_element_matches,
     assert_visible_focus,
     enrol_tablet,
+    landing_for,
     learner_card_sign_in,
     open_picture_check,
     path_is,
@@ -37,7 +37,7 @@ def test_adult_signs_in_and_lands_on_their_home(page: Page, demo_rows: list[Row]
     row = person(demo_rows, name)
     assert row["role"] == role
     sign_in_adult(page, row)
-    expect(page).to_have_url(path_is(HOME_FOR_ROLE[role]))
+    expect(page).to_have_url(landing_for(role))
     expect(page.locator("h1")).to_have_count(1)
     expect(page.locator(".site-header .who")).to_have_text(name)
     expect(page.locator("#sign-out")).to_be_visible()

@@ -24,7 +24,7 @@ from portfolio.models import (
     User,
     utcnow,
 )
-from portfolio.people import consent
+from portfolio.people import access, consent
 from portfolio.people.consent import ConsentAnswers
 from portfolio.reviews import service as reviews
 from portfolio.sharing import service as sharing
@@ -90,6 +90,8 @@ def fill_every_table(session: Session, store: MediaStore, world: World, entries:
                                  experience_ids=[shared.id])
     sharing.record_access(session, issued.link, "page", "Safari on iPad")
     feedback = _feedback(session, store, learner)
+    access.save_settings(session, learner, {"text_size": "large", "symbol_mode": "symbols-and-text",
+                                            "scan_mode": "one-switch", "scan_seconds": "2.0", "scan_speaks": "on"})
     session.add_all([
         LearnerRecord(learner_id=learner.id, school_id=learner.school_id, left_on=date(2019, 7, 19), upn="A123"),
         Destination(school_id=learner.school_id, learner_id=learner.id, checkpoint=0, due_on=date(2019, 7, 19),

@@ -82,9 +82,9 @@ def test_sort_day_follows_a_changed_date(app: Flask, world: World) -> None:
     with app.app_context():
         dbs = db.session()
         learner = dbs.get(User, world.learner.id)
-        entry = experiences.start(dbs, learner, learner)
+        entry = experiences.start(dbs, learner, learner, date(2026, 1, 5))
         dbs.commit()
-        assert entry.sort_on == entry.created_at.date()
+        assert entry.sort_on == entry.start_date == date(2026, 1, 5)
         experiences.set_dates(entry, "other", "2025-11-03", today=date(2026, 1, 5))
         dbs.commit()
         assert entry.sort_on == date(2025, 11, 3)

@@ -80,9 +80,11 @@ def test_learner_makes_an_entry_step_by_step(no_csrf: Flask, world: World) -> No
     voice = client.post(f"/experiences/{entry_id}/voice",
                         data={"voice": (io.BytesIO((FIXTURES / "voice_chrome.webm").read_bytes()), "voice.webm")})
     assert voice.status_code == 302
-    # Next goes on to the following step
-    nxt = client.post(f"{base}/voice", data={"go": "next"})
-    assert nxt.headers["Location"].endswith(f"{base}/send")
+    # Back goes to the step before on the way through; the strip jumps to "Check and send"
+    back = client.post(f"{base}/voice", data={"go": "back"})
+    assert back.headers["Location"].endswith(f"{base}/feeling")
+    jump = client.post(f"{base}/voice", data={"go": "send"})
+    assert jump.headers["Location"].endswith(f"{base}/send")
 
     sent = client.post(f"/experiences/{entry_id}/send")
     assert sent.status_code == 302
@@ -332,14 +334,26 @@ def test_photos_reorder_and_remove_by_tapping(no_csrf: Flask, world: World, entr
 
 
 def test_htmx_choice_returns_only_its_step(no_csrf: Flask, world: World, entries: Entries) -> None:
+    """A symbol on a step with several answers stays on its step: htmx swaps only that step."""
     client = _as(no_csrf, world.learner)
-    response = client.post(f"/experiences/{entries.draft.id}/steps/feeling", data={"choose": "feeling-liked"},
-                           headers={"HX-Request": "true", "HX-Target": "step-feeling"})
+    response = client.post(f"/experiences/{entries.draft.id}/steps/did", data={"toggle": "water-plants:on"},
+                           headers={"HX-Request": "true", "HX-Target": "step-did"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section id="step-feeling"')
-    assert 'id="choose-feeling-feeling-liked"' in html and 'aria-pressed="true"' in html
+    assert html.lstrip().startswith('<section id="step-did"')
+    assert 'id="toggle-did-water-plants"' in html and 'aria-pressed="true"' in html
     assert "HX-Target" in response.headers.get("Vary", "")
+
+
+def test_staff_choices_stay_on_the_one_page_view(no_csrf: Flask, world: World, entries: Entries) -> None:
+    """Staff choose on one page with every step: a one-answer choice swaps its step and goes nowhere."""
+    client = _as(no_csrf, world.ta)
+    response = client.post(f"/experiences/{entries.draft.id}/steps/feeling", data={"choose": "feeling-liked"},
+                           headers={"HX-Request": "true", "HX-Target": "step-feeling"})
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    assert response.get_data(as_text=True).lstrip().startswith('<section id="step-feeling"')
+    plain = client.post(f"/experiences/{entries.draft.id}/steps/job", data={"choose": "maybe"})
+    assert plain.status_code == 302 and "/edit" in plain.headers["Location"]
 
 
 def test_caption_words_get_symbols_and_staff_can_pick_another(no_csrf: Flask, world: World, entries: Entries) -> None:

@@ -27,37 +27,40 @@ def ctx(app: Flask, world: World):  # type: ignore[no-untyped-def]
         yield db.session()
 
 
+TODAY = date(2026, 11, 23)
+
+
 def _user(session, user: User) -> User:  # type: ignore[no-untyped-def]
     found = session.get(User, user.id)
     assert found is not None
     return found
 
 
-def test_steps_are_in_a_fixed_order_with_neighbours() -> None:
-    assert experiences.STEP_KEYS[0] == "kind" and experiences.STEP_KEYS[-1] == "send"
-    assert experiences.neighbours("kind") == (None, "place")
-    assert experiences.neighbours("send") == ("voice", None)
+def test_every_step_is_in_the_strip_once_with_the_main_path_first() -> None:
     assert len(set(experiences.STEP_KEYS)) == len(experiences.STEPS) == 11
+    assert sorted(experiences.FLOW_KEYS) == sorted(experiences.STEP_KEYS)
+    assert experiences.FLOW_KEYS[:len(experiences.MAIN_STEP_KEYS)] == experiences.MAIN_STEP_KEYS
+    assert experiences.FLOW_KEYS[-1] == "send"
 
 
 def test_start_reuses_an_untouched_draft_but_not_a_used_one(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
-    first = experiences.start(ctx, learner, learner)
-    assert experiences.start(ctx, learner, learner).id == first.id
+    first = experiences.start(ctx, learner, learner, TODAY)
+    assert experiences.start(ctx, learner, learner, TODAY).id == first.id
     experiences.set_kind(first, "visit")
     ctx.flush()
-    assert experiences.start(ctx, learner, learner).id != first.id
+    assert experiences.start(ctx, learner, learner, TODAY).id != first.id
 
 
 def test_staff_made_entries_start_as_made_by_staff(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
-    entry = experiences.start(ctx, _user(ctx, world.learner), _user(ctx, world.ta))
+    entry = experiences.start(ctx, _user(ctx, world.learner), _user(ctx, world.ta), TODAY)
     assert entry.help_level == HelpLevel.STAFF.value
-    assert experiences.start(ctx, _user(ctx, world.learner), _user(ctx, world.learner)).help_level is None
+    assert experiences.start(ctx, _user(ctx, world.learner), _user(ctx, world.learner), TODAY).help_level is None
 
 
 def test_choices_are_checked_against_the_vocabulary(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
-    entry = experiences.start(ctx, learner, learner)
+    entry = experiences.start(ctx, learner, learner, TODAY)
     for bad in (lambda: experiences.set_kind(entry, "party"),
                 lambda: experiences.set_place(entry, "dog", None),
                 lambda: experiences.set_feeling(entry, "happy-ish"),
@@ -76,7 +79,7 @@ def test_choices_are_checked_against_the_vocabulary(ctx, world: World) -> None: 
 
 def test_tags_toggle_by_naming_the_state_wanted(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
-    entry = experiences.start(ctx, learner, learner)
+    entry = experiences.start(ctx, learner, learner, TODAY)
     for _ in range(3):
         experiences.toggle_tag(entry, TagScheme.DID, "sweep", True)
     experiences.toggle_tag(entry, TagScheme.DID, "make-tea", True)
@@ -90,7 +93,7 @@ def test_tags_toggle_by_naming_the_state_wanted(ctx, world: World) -> None:  # t
 
 def test_dates(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
-    entry = experiences.start(ctx, learner, learner)
+    entry = experiences.start(ctx, learner, learner, TODAY)
     experiences.set_dates(entry, "yesterday", today=date(2026, 11, 23))
     assert entry.start_date == date(2026, 11, 22)
     experiences.set_dates(entry, "other", "2026-06-10", "2026-06-12", today=date(2026, 11, 23))
@@ -103,7 +106,7 @@ def test_dates(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
 
 def test_caption_built_by_tapping_words(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
-    entry = experiences.start(ctx, learner, learner)
+    entry = experiences.start(ctx, learner, learner, TODAY)
     for word in ("I", "made", "tea"):
         experiences.add_caption_word(entry, word)
     assert entry.caption == "I made tea"
@@ -120,7 +123,7 @@ def test_caption_built_by_tapping_words(ctx, world: World) -> None:  # type: ign
 
 def test_caption_symbol_choice_and_none(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
-    entry = experiences.start(ctx, learner, learner)
+    entry = experiences.start(ctx, learner, learner, TODAY)
     experiences.set_caption_symbol(entry, "Plants,", "dog")
     assert entry.caption_symbols == {"plants": "dog"}
     experiences.set_caption_symbol(entry, "plants", None)
@@ -131,7 +134,7 @@ def test_caption_symbol_choice_and_none(ctx, world: World) -> None:  # type: ign
 
 def test_photos_add_move_remove_and_dedupe(app: Flask, ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
-    entry = experiences.start(ctx, learner, learner)
+    entry = experiences.start(ctx, learner, learner, TODAY)
     store = media_store()
     small = (FIXTURES / "photo_small.png").read_bytes()
     first = experiences.add_photo(ctx, entry, ingest_photo(small, store, "photos/t"))
@@ -152,7 +155,7 @@ def test_photos_add_move_remove_and_dedupe(app: Flask, ctx, world: World) -> Non
 
 def test_add_photos_keeps_good_ones_and_leaves_nothing_behind_for_refused_ones(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
-    entry = experiences.start(ctx, learner, learner)
+    entry = experiences.start(ctx, learner, learner, TODAY)
     store = media_store()
     small = (FIXTURES / "photo_small.png").read_bytes()
     webp = (FIXTURES / "photo_transparent.webp").read_bytes()
@@ -165,7 +168,7 @@ def test_add_photos_keeps_good_ones_and_leaves_nothing_behind_for_refused_ones(c
 
 def test_one_photo_too_many_writes_no_file(ctx, world: World, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     learner = _user(ctx, world.learner)
-    entry = experiences.start(ctx, learner, learner)
+    entry = experiences.start(ctx, learner, learner, TODAY)
     store = media_store()
     monkeypatch.setattr(experiences, "MAX_PHOTOS", 1)
     small = (FIXTURES / "photo_small.png").read_bytes()
@@ -177,7 +180,7 @@ def test_one_photo_too_many_writes_no_file(ctx, world: World, monkeypatch: pytes
 
 def test_status_flow_draft_waiting_shared_and_back(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
     learner, ta = _user(ctx, world.learner), _user(ctx, world.ta)
-    entry = experiences.start(ctx, learner, learner)
+    entry = experiences.start(ctx, learner, learner, TODAY)
     with pytest.raises(ExperienceError):
         experiences.send_to_check(entry)  # the kind is the one thing needed
     experiences.set_kind(entry, "taster")

@@ -33,8 +33,10 @@ def test_staff_sign_in_lands_on_their_home(client: FlaskClient, world: World) ->
 
 
 def test_parent_sign_in_lands_on_family_page(client: FlaskClient, world: World) -> None:
+    """The world's parent has one child, so they land on that child's page (two children: see
+    tests/experiences/test_drafts.py)."""
     response = login(client, world.parent.email.upper() + "  ", PASSWORD)
-    assert response.headers["Location"] == "/family/"
+    assert response.headers["Location"] == f"/family/learners/{world.learner.id}"
 
 
 @pytest.mark.parametrize("email,password", [

@@ -35,11 +35,12 @@ from portfolio.models import (
     PlanOption,
     ReviewMedia,
     ReviewPack,
+    SyncKey,
     TransitionPlan,
     User,
     utcnow,
 )
-from portfolio.people import consent
+from portfolio.people import access, consent
 from portfolio.people import sessions as sign_ins
 from portfolio.people.consent import ConsentAnswers
 from portfolio.sharing import service as sharing
@@ -88,6 +89,10 @@ def _give_every_kind_of_row(dbs: Any, world: World, entries: Entries) -> None:
                         provider="Riverside College"))
     dbs.add(Job(school_id=learner.school_id, owner_id=world.ta.id, learner_id=learner.id, kind="review-pdf",
                 state="done", arguments={}, message="Your PDF is ready.", result_name=""))
+    dbs.add(SyncKey(school_id=learner.school_id, learner_id=learner.id, sent_by_id=learner.id, step="entry",
+                    key="0f8e2c1a-5b7d-4e3f-9a6b-1c2d3e4f5a6b", experience_id=shared.id, refused=""))
+    access.save_settings(dbs, learner, {"text_size": "large", "symbol_mode": "symbols-only",
+                                        "scan_mode": "two-switch", "scan_seconds": "3.0", "hear_first": "on"})
     other = dbs.get(User, world.other_learner.id)
     make_experience(dbs, other, other, place=SECRET_WORD)
     dbs.commit()

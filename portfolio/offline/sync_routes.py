@@ -1,0 +1,128 @@
+"""The page for making an entry with no Wi-Fi, and the routes a tablet sends it through later.
+
+``/offline/entry`` is one page for everyone: the service worker keeps it in a cache every learner on
+the tablet shares, so it carries no name, no token and nothing about anyone. The entry made there
+waits on the tablet, filed under the opaque owner name the signed-in pages carry
+(``<meta name="queue-owner">``), and is sent through ``/sync/...`` once there is a network and that
+learner is signed in again. Each ``/sync`` step answers in JSON for ``offline-queue.js``.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from portfolio import db
+from portfolio.errors import KindError
+from portfolio.media import serving as media
+from portfolio.media.storage import media_store
+from portfolio.models import Role, User
+from portfolio.offline import sync
+from portfolio.web import policy
+
+bp = Blueprint("sync", __name__)
+
+
+@bp.app_context_processor
+def _queue_owner() -> dict[str, Any]:
+    """Signed-in learner pages say whose queue is open, by an opaque name and never by a name."""
+    if not has_request_context() or not current_user.is_authenticated or current_user.role_enum is not Role.LEARNER:
+        return {"queue_owner": None, "queue_sync_url": None, "queue_key": None}
+    secret = current_app.config["SECRET_KEY"]
+    return {"queue_owner": sync.queue_owner(secret, current_user.id),
+            "queue_sync_url": url_for("sync.ready", learner_id=current_user.id),
+            "queue_key": sync.queue_key(secret, current_user.id)}
+
+
+def _refused(message: str) -> tuple[Response, int]:
+    return jsonify({"refused": message}), 400
+
+
+def _answer(arrived: sync.Arrived) -> tuple[Response, int]:
+    """Commit what the step made (and any refusal staff should see), then answer the tablet."""
+    media.commit(db.session(), arrived.change)
+    return jsonify(arrived.as_json()), 400 if arrived.refused else 200
+
+
+def _upload(field: str) -> bytes:
+    found = request.files.get(field)
+    return found.read() if found is not None else b""
+
+
+@bp.get("/offline/entry")
+@policy.public
+def offline_entry():
+    return render_template("offline/entry.html", choices=sync.entry_choices())
+
+
+@bp.get("/sync/<int:learner_id>")
+@policy.guard("sync.send", arg="learner_id")
+def ready(learner: User):
+    """A fresh CSRF token and the owner name, fetched as a sync starts (the page may be hours old)."""
+    return jsonify({"csrf_token": generate_csrf(),
+                    "owner": sync.queue_owner(current_app.config["SECRET_KEY"], learner.id),
+                    "entries": url_for("sync.entry", learner_id=learner.id)})
+
+
+@bp.post("/sync/<int:learner_id>/entries")
+@policy.guard("sync.send", arg="learner_id")
+def entry(learner: User):
+    form = request.form
+    made = sync.OfflineEntry(kind=form.get("kind", ""), place=form.get("place", ""), did=form.getlist("did"),
+                             feeling=form.get("feeling", ""), made_on=form.get("made_on", ""))
+    try:
+        arrived = sync.receive_entry(db.session(), learner, policy.actor(), form.get("key", ""), made,
+                                     today=date.today())
+    except KindError as problem:
+        db.session().rollback()
+        return _refused(problem.message)
+    return _answer(arrived)
+
+
+@bp.post("/sync/<int:learner_id>/entries/<entry_key>/photos")
+@policy.guard("sync.send", arg="learner_id")
+def photo(learner: User, entry_key: str):
+    try:
+        arrived = sync.receive_photo(db.session(), media_store(), learner, policy.actor(), entry_key,
+                                     request.form.get("key", ""), _upload("photo"),
+                                     max_bytes=current_app.config["MAX_PHOTO_BYTES"])
+    except KindError as problem:
+        db.session().rollback()
+        return _refused(problem.message)
+    return _answer(arrived)
+
+
+@bp.post("/sync/<int:learner_id>/entries/<entry_key>/voice")
+@policy.guard("sync.send", arg="learner_id")
+def voice(learner: User, entry_key: str):
+    try:
+        arrived = sync.receive_voice(db.session(), media_store(), learner, policy.actor(), entry_key,
+                                     request.form.get("key", ""), _upload("voice"),
+                                     max_seconds=current_app.config["MAX_VOICE_SECONDS"])
+    except KindError as problem:
+        db.session().rollback()
+        return _refused(problem.message)
+    return _answer(arrived)
+
+
+@bp.post("/sync/<int:learner_id>/entries/<entry_key>/send")
+@policy.guard("sync.send", arg="learner_id")
+def send(learner: User, entry_key: str):
+    try:
+        arrived = sync.receive_send(db.session(), learner, policy.actor(), entry_key, request.form.get("key", ""))
+    except KindError as problem:
+        db.session().rollback()
+        return _refused(problem.message)
+    return _answer(arrived)
