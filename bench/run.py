@@ -454,6 +454,20 @@ def cohort_rows(repeats: int = PAGE_REPEATS) -> list[Row]:
 
 # ---------------------------------------------------------------------- report
 
+# ------------------------------------------------------------------- symbols
+
+SYMBOL_REPEATS = 9
+# Searching every named drawing as well as the vocabulary may cost at most half as much again.
+SYMBOL_SEARCH_RATIO_TARGET = 1.5
+
+
+def symbol_rows(repeats: int = SYMBOL_REPEATS) -> list[Row]:
+    from bench import bench_symbols
+
+    label, measured, baseline = bench_symbols.run(repeats, interleaved_medians)
+    return [ratio_row(label, measured, baseline, SYMBOL_SEARCH_RATIO_TARGET)]
+
+
 def print_table(rows: list[Row]) -> None:
     """Print rows under a header, each column as wide as its widest cell."""
     header = Row("benchmark", "measured ms", "baseline ms", "vs baseline", "target", "result")
@@ -493,6 +507,7 @@ def main(selected: list[str] | None = None) -> int:
         "speech": speech_rows,
         "audio": cached_audio_rows,
         "cohort": cohort_rows,
+        "symbols": symbol_rows,
     }
     unknown = set(selected or []) - benches.keys()
     if unknown:

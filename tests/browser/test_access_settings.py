@@ -206,6 +206,24 @@ def _highlighted(page: Page, target: str) -> str:
     return str(handle.json_value())
 
 
+# The switch press, sent in the same moment the highlight is checked: the scan moves on by itself every
+# half second, so a press sent after a separate check (or a screenshot) could land on the next item.
+SWITCH_WHEN_JS = """
+([id, wanted]) => {
+  const el = document.getElementById(id);
+  if (!el || el.getAttribute('data-scan') !== wanted) return false;
+  window.__accessMark = el;
+  window.dispatchEvent(new KeyboardEvent('keydown', {key: ' ', code: 'Space', bubbles: true, cancelable: true}));
+  return true;
+}
+"""
+
+
+def _switch_when(page: Page, target: str, state: str) -> None:
+    """Press the switch as soon as scanning highlights ``target`` as ``state`` ("row" or "item")."""
+    page.wait_for_function(SWITCH_WHEN_JS, arg=[target, state], timeout=30_000)
+
+
 def test_a_whole_entry_with_one_switch_scanning_alone(tablet: BrowserContext, live_server: LiveServer) -> None:
     learner = make_learner(live_server, {"scan_mode": "one-switch"}, seconds=0.5)
     page = tablet.new_page()
@@ -222,14 +240,14 @@ def test_a_whole_entry_with_one_switch_scanning_alone(tablet: BrowserContext, li
         if state == "row" and page.locator("[data-scan=row]").count() > 1:
             if not shot:
                 screenshot(page, "access-scanning-row", full_page=False)
-            page.keyboard.press("Space")  # into the row
+            _switch_when(page, target, "row")  # into the row
             presses += 1
             expect(page.locator(f"#{target}")).to_have_attribute("data-scan", "item", timeout=30_000)
             if not shot:
                 screenshot(page, "access-scanning-item", full_page=False)
                 shot = True
-        page.evaluate(MARK_JS, target)
-        page.keyboard.press("Space")  # choose it
+            state = "item"
+        _switch_when(page, target, state)  # choose it
         presses += 1
         log.append(target)
         _wait_for_change(page, target)
