@@ -9,6 +9,7 @@ learner is signed in again. Each ``/sync`` step answers in JSON for ``offline-qu
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -56,6 +57,16 @@ def _answer(arrived: sync.Arrived) -> tuple[Response, int]:
     return jsonify(arrived.as_json()), 400 if arrived.refused else 200
 
 
+def _arrive(receive: Callable[[], sync.Arrived]) -> tuple[Response, int]:
+    """Run one step of a queued entry: its answer, or the refusal in words (and nothing kept)."""
+    try:
+        arrived = receive()
+    except KindError as problem:
+        db.session().rollback()
+        return _refused(problem.message)
+    return _answer(arrived)
+
+
 def _upload(field: str) -> bytes:
     found = request.files.get(field)
     return found.read() if found is not None else b""
@@ -82,47 +93,28 @@ def entry(learner: User):
     form = request.form
     made = sync.OfflineEntry(kind=form.get("kind", ""), place=form.get("place", ""), did=form.getlist("did"),
                              feeling=form.get("feeling", ""), made_on=form.get("made_on", ""))
-    try:
-        arrived = sync.receive_entry(db.session(), learner, policy.actor(), form.get("key", ""), made,
-                                     today=date.today())
-    except KindError as problem:
-        db.session().rollback()
-        return _refused(problem.message)
-    return _answer(arrived)
+    return _arrive(lambda: sync.receive_entry(db.session(), learner, policy.actor(), form.get("key", ""), made,
+                                              today=date.today()))
 
 
 @bp.post("/sync/<int:learner_id>/entries/<entry_key>/photos")
 @policy.guard("sync.send", arg="learner_id")
 def photo(learner: User, entry_key: str):
-    try:
-        arrived = sync.receive_photo(db.session(), media_store(), learner, policy.actor(), entry_key,
-                                     request.form.get("key", ""), _upload("photo"),
-                                     max_bytes=current_app.config["MAX_PHOTO_BYTES"])
-    except KindError as problem:
-        db.session().rollback()
-        return _refused(problem.message)
-    return _answer(arrived)
+    return _arrive(lambda: sync.receive_photo(db.session(), media_store(), learner, policy.actor(), entry_key,
+                                              request.form.get("key", ""), _upload("photo"),
+                                              max_bytes=current_app.config["MAX_PHOTO_BYTES"]))
 
 
 @bp.post("/sync/<int:learner_id>/entries/<entry_key>/voice")
 @policy.guard("sync.send", arg="learner_id")
 def voice(learner: User, entry_key: str):
-    try:
-        arrived = sync.receive_voice(db.session(), media_store(), learner, policy.actor(), entry_key,
-                                     request.form.get("key", ""), _upload("voice"),
-                                     max_seconds=current_app.config["MAX_VOICE_SECONDS"])
-    except KindError as problem:
-        db.session().rollback()
-        return _refused(problem.message)
-    return _answer(arrived)
+    return _arrive(lambda: sync.receive_voice(db.session(), media_store(), learner, policy.actor(), entry_key,
+                                              request.form.get("key", ""), _upload("voice"),
+                                              max_seconds=current_app.config["MAX_VOICE_SECONDS"]))
 
 
 @bp.post("/sync/<int:learner_id>/entries/<entry_key>/send")
 @policy.guard("sync.send", arg="learner_id")
 def send(learner: User, entry_key: str):
-    try:
-        arrived = sync.receive_send(db.session(), learner, policy.actor(), entry_key, request.form.get("key", ""))
-    except KindError as problem:
-        db.session().rollback()
-        return _refused(problem.message)
-    return _answer(arrived)
+    return _arrive(lambda: sync.receive_send(db.session(), learner, policy.actor(), entry_key,
+                                             request.form.get("key", "")))

@@ -230,6 +230,19 @@ def learner_session_cookies(browser: Browser, playwright: Playwright, live_serve
 
 
 @pytest.fixture
+def microphone_tablet(browser: Browser, playwright: Playwright, live_server: LiveServer,
+                      tablet_cookie: dict[str, Any]) -> Iterator[BrowserContext]:
+    """A school iPad whose (fake) microphone learners may use, for journeys that record a voice."""
+    ctx = ipad_context(browser, playwright, live_server.url)
+    ctx.grant_permissions(["microphone"], origin=live_server.url)
+    ctx.add_cookies([tablet_cookie])  # type: ignore[list-item]
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
 def tablet_page(page: Page, tablet_cookie: dict[str, Any]) -> Page:
     """A fresh page on an iPad that is already a Riverside school tablet."""
     page.context.add_cookies([tablet_cookie])  # type: ignore[list-item]

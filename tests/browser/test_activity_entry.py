@@ -7,17 +7,14 @@ tap is counted, and the journey fails above eight.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Playwright, expect
+from playwright.sync_api import BrowserContext, expect
 
 from portfolio import db
 from portfolio.models import Experience, ExperienceStatus, TagScheme
 from tests.media_fixtures import FIXTURES
 
-from .conftest import LiveServer, check_accessible, ipad_context, open_picture_check, path_is, person, screenshot
+from .conftest import LiveServer, check_accessible, open_picture_check, path_is, person, screenshot
 from .test_experience_journey import VOICE_SAVED_TIMEOUT_MS, Taps
 
 # From the learner's home to a sent entry with one photo, one "what I did", a feeling and a voice.
@@ -25,22 +22,10 @@ ACTIVITY_TAP_CEILING = 8
 RECORD_SECONDS = 2
 
 
-@pytest.fixture
-def sam_tablet(browser: Browser, playwright: Playwright, live_server: LiveServer,
-               tablet_cookie: dict[str, Any]) -> Iterator[BrowserContext]:
-    ctx = ipad_context(browser, playwright, live_server.url)
-    ctx.grant_permissions(["microphone"], origin=live_server.url)
-    ctx.add_cookies([tablet_cookie])  # type: ignore[list-item]
-    try:
-        yield ctx
-    finally:
-        ctx.close()
-
-
-def test_a_planned_placement_is_recorded_in_eight_taps_or_fewer(sam_tablet: BrowserContext,
+def test_a_planned_placement_is_recorded_in_eight_taps_or_fewer(microphone_tablet: BrowserContext,
                                                                  live_server: LiveServer) -> None:
     sam = person(live_server.rows, "Sam Patel")
-    page = sam_tablet.new_page()
+    page = microphone_tablet.new_page()
     open_picture_check(page, sam)
     page.locator(f"#picture-{sam['picture']}").tap()
     expect(page).to_have_url(path_is("/me/"))

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
 from sqlalchemy import select
@@ -67,19 +65,6 @@ class Taps:
         file_input.set_input_files(path)
         self.count += 1
         self.log.append(f"photo {path}")
-
-
-@pytest.fixture
-def learner_context(browser: Browser, playwright: Playwright, live_server: LiveServer,
-                    tablet_cookie: dict[str, Any]) -> Iterator[BrowserContext]:
-    """A school tablet whose microphone the learner may use (Chromium's fake one)."""
-    ctx = ipad_context(browser, playwright, live_server.url)
-    ctx.grant_permissions(["microphone"], origin=live_server.url)
-    ctx.add_cookies([tablet_cookie])  # type: ignore[list-item]
-    try:
-        yield ctx
-    finally:
-        ctx.close()
 
 
 def _adult_page(browser: Browser, playwright: Playwright, live_server: LiveServer,
@@ -229,11 +214,11 @@ def _family_sees_and_hears(page: Page, sam: Row, entry_id: int) -> str:
 
 
 def test_learner_makes_an_entry_that_the_family_hears(
-    learner_context: BrowserContext, browser: Browser, playwright: Playwright, live_server: LiveServer,
+    microphone_tablet: BrowserContext, browser: Browser, playwright: Playwright, live_server: LiveServer,
     demo_rows: list[Row], adult_session_cookies: SessionCookies,
 ) -> None:
     sam = person(demo_rows, "Sam Patel")
-    entry_id, taps = _make_entry(learner_context.new_page(), sam)
+    entry_id, taps = _make_entry(microphone_tablet.new_page(), sam)
     print(f"learner entry taps: {taps.count}: {taps.log}")
     assert taps.count <= TAP_CEILING, f"{taps.count} taps is too many for one entry:\n  " + "\n  ".join(taps.log)
 
