@@ -44,16 +44,18 @@ run: setup
 # The suite runs twice: on SQLite (the embedded default), then on PostgreSQL. .ci/postgres-up starts
 # the server (installing Debian's postgresql as root when it is missing; TEST_DATABASE_URL names another)
 # and fails loudly when it cannot: the PostgreSQL pass is never skipped. Its tests work in a schema of
-# their own (tests/postgres.py). The browser journeys run in the SQLite pass only (PG_PASS to change).
-# On SQLite, tests without a browser run first, in two worker processes (pytest-xdist, WORKERS to
-# change), one per core. Then .ci/browser-and-postgres runs the browser tests in one process and,
-# beside them, the PostgreSQL pass in another, since a browser test mostly waits.
-PG_PASS ?= --ignore=tests/browser
+# their own (tests/postgres.py). The browser journeys run in the SQLite pass only, and so does the
+# access matrix (tests/web/test_policy.py: who may open what is decided in Python, in one place, and
+# every route's queries run on PostgreSQL in its area's own route tests); PG_PASS to change.
+# Tests without a browser run in two worker processes (pytest-xdist, WORKERS to change), one per core;
+# the browser tests run alone in one process, so their timings are not squeezed by other work.
+PG_PASS ?= --ignore=tests/browser --ignore=tests/web/test_policy.py
 WORKERS ?= 2
 
 test: setup system-deps $(VNU) $(LIGHTHOUSE)
 	env -u DATABASE_URL $(PY) -m pytest -n $(WORKERS) --ignore=tests/browser
-	PYTHON=$(PY) PG_PASS="$(PG_PASS)" sh .ci/browser-and-postgres
+	env -u DATABASE_URL $(PY) -m pytest tests/browser
+	url=$$(PYTHON=$(PY) sh .ci/postgres-up) && DATABASE_URL="$$url" $(PY) -m pytest -n $(WORKERS) $(PG_PASS)
 
 bench: setup system-deps
 	$(PY) bench/run.py
