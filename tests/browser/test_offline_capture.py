@@ -21,7 +21,7 @@ from portfolio.offline import sync
 from tests.conftest import FIXTURES, sign_in_as
 from tests.factories import make_learner
 
-from .conftest import LiveServer, check_accessible, ipad_context, path_is, person, screenshot
+from .conftest import LiveServer, check_accessible, path_is, person, screenshot
 
 WORKER_TIMEOUT_MS = 60_000
 SYNC_TIMEOUT_S = 30.0
@@ -29,16 +29,9 @@ RECORD_SECONDS = 2
 
 
 @pytest.fixture
-def tablet(browser: Browser, playwright: Playwright, live_server: LiveServer,
-           tablet_cookie: dict[str, Any]) -> Iterator[BrowserContext]:
+def tablet(microphone_tablet: BrowserContext) -> BrowserContext:
     """A school iPad whose (fake) microphone learners may use."""
-    ctx = ipad_context(browser, playwright, live_server.url)
-    ctx.grant_permissions(["microphone"], origin=live_server.url)
-    ctx.add_cookies([tablet_cookie])  # type: ignore[list-item]
-    try:
-        yield ctx
-    finally:
-        ctx.close()
+    return microphone_tablet
 
 
 @pytest.fixture
