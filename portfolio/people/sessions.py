@@ -30,7 +30,12 @@ KEEP_ENDED = timedelta(days=1)
 
 
 def init_app(app: Flask) -> None:
-    login_manager.session_protection = "basic"
+    # Off: who is signed in rests on the sign-in record the cookie names, ended at sign-out, card
+    # stops and password changes. Flask-Login's "basic" protection would only mark the session not
+    # fresh (nothing here asks for freshness), and it does so by writing the cookie from whatever
+    # request comes first, even the service worker's script fetched before the learner typed their
+    # code, which then overwrote the card the picture check was waiting for.
+    login_manager.session_protection = None
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the sign-in page explains itself
     login_manager.user_loader(_load_user)

@@ -322,3 +322,24 @@ def test_ta_cannot_hand_over_to_a_learner_from_another_group(client: FlaskClient
     response = client.post(f"/staff/learners/{world.other_learner.id}/handover",
                            data={"csrf_token": csrf_token(client, "/staff/")})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("late", ["/sw.js", "/manifest.webmanifest", "/offline", "/about"])
+def test_a_request_from_before_the_code_cannot_undo_it(app: Flask, client: FlaskClient, world: World,
+                                                       late: str) -> None:
+    """The session lives in a cookie, so a request the page sent before the learner typed their code
+    (the service worker's script, the manifest, a page it fetches) must not answer with a cookie of
+    its own: arriving after the code's answer, it would drop the card and the picture check would
+    say "We do not know this card"."""
+    enrol_tablet(app, client, world.ta)
+    token = csrf_token(client, "/code")
+    before = client.get_cookie("session")
+    assert before is not None and before.value
+    response = client.post("/code", data={"code": world.card_code, "csrf_token": token})
+    assert response.headers["Location"] == "/card/check"
+
+    other = app.test_client()
+    other.set_cookie("session", before.value, domain=before.domain)
+    answer = other.get(late)
+    assert answer.status_code == 200
+    assert "Set-Cookie" not in answer.headers, f"{late} rewrote the session cookie"
