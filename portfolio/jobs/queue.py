@@ -29,6 +29,9 @@ JOB_TIMEOUT_SECONDS = 15 * 60
 # In-process jobs run one at a time, as one RQ worker runs them: a PDF or an import holds SQLite's write
 # lock while it saves, and several at once on a school laptop would only keep each other (and TAs) waiting.
 _ONE_AT_A_TIME = threading.Lock()
+# Guards the list of job threads: requests start jobs at the same moment, and one request's pruning
+# must not drop a thread another has just added (``wait_for_threads`` would then not wait for it).
+_THREAD_LIST = threading.Lock()
 
 
 def redis_url(config: Any) -> str:
@@ -62,10 +65,11 @@ def call_later(dotted: str, *args: Any) -> None:
             log.exception("Could not reach the job queue at Redis; running %s in this process", dotted)
     thread = threading.Thread(target=_in_app, args=(app, _resolve(dotted), args), name=f"job:{dotted}",
                               daemon=True)
-    threads: list[threading.Thread] = app.extensions.setdefault("job_threads", [])
-    threads[:] = [running for running in threads if running.is_alive()]  # a long-lived server keeps no dead ones
-    threads.append(thread)
-    thread.start()
+    with _THREAD_LIST:
+        threads: list[threading.Thread] = app.extensions.setdefault("job_threads", [])
+        threads[:] = [running for running in threads if running.is_alive()]  # a long-lived server keeps no dead ones
+        threads.append(thread)
+        thread.start()
 
 
 def _resolve(dotted: str) -> Callable[..., Any]:
@@ -93,10 +97,13 @@ def perform(job_id: int) -> None:
 
 def wait_for_threads(app: Flask, timeout: float = 120.0) -> None:
     """Let the in-process jobs started so far finish (tests and the worker command's shutdown)."""
-    threads: list[threading.Thread] = app.extensions.get("job_threads", [])
-    for thread in list(threads):
+    with _THREAD_LIST:
+        waiting = list(app.extensions.get("job_threads", []))
+    for thread in waiting:
         thread.join(timeout)
-    app.extensions["job_threads"] = [thread for thread in threads if thread.is_alive()]
+    with _THREAD_LIST:
+        threads: list[threading.Thread] = app.extensions.setdefault("job_threads", [])
+        threads[:] = [thread for thread in threads if thread.is_alive()]
 
 
 def run_worker(app: Flask, *, burst: bool = False) -> bool:
