@@ -53,9 +53,9 @@ PG_PASS ?= --ignore=tests/browser --ignore=tests/web/test_policy.py
 WORKERS ?= 2
 
 test: setup system-deps $(VNU) $(LIGHTHOUSE)
-	env -u DATABASE_URL $(PY) -m pytest -n $(WORKERS) --ignore=tests/browser
-	env -u DATABASE_URL $(PY) -m pytest tests/browser
-	url=$$(PYTHON=$(PY) sh .ci/postgres-up) && DATABASE_URL="$$url" $(PY) -m pytest -n $(WORKERS) $(PG_PASS)
+	env -u DATABASE_URL $(PY) -m pytest -n $(WORKERS) --durations=10 --ignore=tests/browser
+	env -u DATABASE_URL $(PY) -m pytest --durations=25 tests/browser
+	url=$$(PYTHON=$(PY) sh .ci/postgres-up) && DATABASE_URL="$$url" $(PY) -m pytest -n $(WORKERS) --durations=10 $(PG_PASS)
 
 bench: setup system-deps
 	$(PY) bench/run.py
