@@ -152,6 +152,7 @@ def create_demo(session: Session, base_url: str, card_days: int = 365, *,
     hv_parent.children = [hv_learner]
     session.flush()
     _demo_experiences(session, learners, priya)
+    _demo_review(session, learners["Maya Jones"], daniel)
     _demo_careers(session, riverside, learners, leader)
     create_desk_demo(session, riverside, groups, learners, leader, date.today())
     return rows
@@ -216,6 +217,17 @@ def _demo_experiences(session: Session, learners: dict[str, User], checker: User
         _demo_picture((170, 210, 240), (90, 160, 70), (230, 240, 250)), store, f"photos/{sam.school_id}"))
     experiences.add_photo(session, depot, ingest_photo(
         _demo_picture((200, 215, 230), (120, 120, 120), (220, 40, 40)), store, f"photos/{maya.school_id}"))
+    session.flush()
+
+
+def _demo_review(session: Session, learner: User, teacher: User) -> None:
+    """Last year's review pack, made final, so "My review" shows on the learner's and the family's pages."""
+    from portfolio.media.storage import media_store
+    from portfolio.reviews import service as annual_review
+
+    today = date.today()
+    pack = annual_review.create(session, learner, teacher, (today - timedelta(days=365)).isoformat(), today.isoformat())
+    annual_review.finalise(session, media_store(), pack, teacher)
     session.flush()
 
 

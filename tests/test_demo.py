@@ -52,3 +52,22 @@ def test_symbols_command_writes_only_the_symbols_in_use(runner, tmp_path: Path, 
     assert (tmp_path / "dog.svg").read_text().startswith("<svg")
     committed = Path(symbols.STATIC_DIR)
     assert sorted(p.stem for p in committed.glob("*.svg")) == sorted(symbols.ALL_SYMBOLS)
+
+
+def test_demo_family_and_learner_find_the_final_review(app: Flask, runner) -> None:
+    """Maya's family reaches last year's final review pack from her page, and it shows her entry's photo."""
+    from tests.conftest import csrf_token
+
+    runner.invoke(args=["demo"])
+    rows = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
+    chris = next(r for r in rows if r["name"] == "Chris Jones")
+    client = app.test_client()
+    landing = client.post("/login", data={"email": chris["email"], "password": chris["password"],
+                                          "csrf_token": csrf_token(client)}).headers["Location"]
+    child = client.get(landing).get_data(as_text=True)
+    assert "Maya&#39;s latest review pack" in child
+    link = child.split('id="review-link"')[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    pack = client.get(link)
+    assert pack.status_code == 200
+    page = pack.get_data(as_text=True)
+    assert "Riverside Bus Depot" in page and "Final on " in page
