@@ -21,6 +21,8 @@ class Base(DeclarativeBase):
 # larger number with an error (a 500) instead of finding nothing. Ids from a URL, a form or a query
 # string beyond this are things that cannot exist, on either database.
 LARGEST_ID = 2**31 - 1
+# The embedded database's file in the instance folder.
+SQLITE_FILE = "portfolio.sqlite3"
 
 
 def database_url(app: Flask) -> str:
@@ -33,7 +35,7 @@ def database_url(app: Flask) -> str:
         elif url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
-    return "sqlite:///" + str(Path(app.instance_path) / "portfolio.sqlite3")
+    return "sqlite:///" + str(Path(app.instance_path) / SQLITE_FILE)
 
 
 def _lower(value: Any) -> Any:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -126,20 +128,47 @@ def own_database(request: pytest.FixtureRequest) -> dict[str, str]:
     return {"DATABASE_URL": _POSTGRES.fresh_schema(f"own{len(_POSTGRES.made)}")}
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({
+def _test_settings(folder: Path) -> dict[str, object]:
+    return {
         "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "INSTANCE_PATH": str(folder / "instance"),
         "SECRET_KEY": "test-secret",
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "LOGIN_RATE_LIMIT": "5 per minute",
-        "SPEECH_CACHE_DIR": str(tmp_path / "speech"),
-        "INTERFACE_AUDIO_DIR": str(tmp_path / "audio"),
-    })
+        "SPEECH_CACHE_DIR": str(folder / "speech"),
+        "INTERFACE_AUDIO_DIR": str(folder / "audio"),
+    }
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """One SQLite database migrated to the newest revision, made once per test process: every test
+    starts from a copy of it, the same file ``migrate.upgrade`` would make, without running every
+    migration again for each of two thousand tests. None on PostgreSQL (its schema is migrated once)."""
+    if _POSTGRES is not None:
+        return None
+    folder = tmp_path_factory.mktemp("migrated")
+    made = create_app(_test_settings(folder))
+    migrate.upgrade(made)
+    with made.app_context():
+        source = Path(made.instance_path) / db.SQLITE_FILE
+        db.engine().dispose()
+    template = folder / "template.sqlite3"
+    # SQLite's online backup copies every page, including any still in the write-ahead log.
+    with sqlite3.connect(source) as live, sqlite3.connect(template) as copy:
+        live.backup(copy)
+    live.close()
+    copy.close()
+    return template
+
+
+@pytest.fixture
+def app(tmp_path: Path, _migrated_sqlite: Path | None) -> Iterator[Flask]:
+    if _migrated_sqlite is not None:
+        (tmp_path / "instance").mkdir()
+        shutil.copyfile(_migrated_sqlite, tmp_path / "instance" / db.SQLITE_FILE)
+    app = create_app(_test_settings(tmp_path))
     app.test_client_class = PageCheckingClient
-    if _POSTGRES is None:
-        migrate.upgrade(app)  # on PostgreSQL the run's schema was migrated once, at the start
     yield app
     engine = app.extensions.get("speech")
     if engine is not None:

@@ -53,7 +53,20 @@ def _start_gunicorn(instance: Path, storage: str, log: Path) -> tuple[subprocess
     )
     base = f"http://127.0.0.1:{port}"
     wait_for(lambda: urllib.request.urlopen(f"{base}/login", timeout=5).status == 200, "gunicorn")
+    wait_for(lambda: _both_workers_serve(base, log), "gunicorn's second worker")
     return process, base
+
+
+def _both_workers_serve(base: str, log: Path) -> bool:
+    """Two page loads at once, then whether two workers have answered pages so far: each worker loads
+    the app on its own, and on a busy machine the second may still be starting when the first answers."""
+    loads = [threading.Thread(target=lambda: urllib.request.urlopen(f"{base}/login", timeout=10).read())
+             for _ in range(2)]
+    for load in loads:
+        load.start()
+    for load in loads:
+        load.join()
+    return len({line.split(" ", 1)[0] for line in log.read_text().splitlines() if '"GET /login' in line}) == 2
 
 
 class Guesser:
