@@ -35,6 +35,13 @@ $(LIGHTHOUSE):
 	mkdir -p .tools
 	npm install --prefix .tools --no-audit --no-fund --ignore-scripts lighthouse@11.7.1
 
+# pa11y with HTML_CodeSniffer (tests/browser/test_pa11y.py), pinned, in .tools/ too. It drives Debian's
+# chromium, so puppeteer's own Chrome download is switched off (and --ignore-scripts skips it anyway).
+PA11Y := .tools/node_modules/pa11y/package.json
+$(PA11Y):
+	mkdir -p .tools
+	PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools --no-audit --no-fund --ignore-scripts pa11y@9.1.1
+
 run: setup
 	-@command -v espeak-ng >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng) \
 	  || echo "espeak-ng could not be installed: pages will use the browser's own voice."
@@ -52,7 +59,7 @@ run: setup
 PG_PASS ?= --ignore=tests/browser --ignore=tests/web/test_policy.py
 WORKERS ?= 2
 
-test: setup system-deps $(VNU) $(LIGHTHOUSE)
+test: setup system-deps $(VNU) $(LIGHTHOUSE) $(PA11Y)
 	env -u DATABASE_URL $(PY) -m pytest -n $(WORKERS) --durations=10 --ignore=tests/browser
 	env -u DATABASE_URL $(PY) -m pytest --durations=25 tests/browser
 	url=$$(PYTHON=$(PY) sh .ci/postgres-up) && DATABASE_URL="$$url" $(PY) -m pytest -n $(WORKERS) --durations=10 $(PG_PASS)

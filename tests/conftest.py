@@ -38,6 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
     A server that cannot be reached fails the whole run here, loudly, before any test."""
     global _POSTGRES, _CLEANER
     config.addinivalue_line("markers", f"sqlite_only(reason): {postgres.SQLITE_ONLY}; not run on PostgreSQL")
+    config.addinivalue_line("markers", "with_service_worker: browser contexts let the app's service worker run")
     server = postgres.requested_url()
     if server is None or _POSTGRES is not None or _shares_out_tests(config):
         return

@@ -136,20 +136,33 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         chromium.close()
 
 
-def ipad_context(browser: Browser, playwright: Playwright, base_url: str) -> BrowserContext:
-    """A new context that looks like the school iPads: 810x1080, touch, pixel ratio 2, British English."""
+def ipad_context(browser: Browser, playwright: Playwright, base_url: str, *,
+                 service_worker: bool = False) -> BrowserContext:
+    """A new context that looks like the school iPads: 810x1080, touch, pixel ratio 2, British English.
+
+    The app's service worker is blocked unless asked for: in each new context it would fetch all of
+    its precache list (over 400 files) from the one test server, which only slows the page checks.
+    The offline tests, the sign-in tests and the learner's entry journey run with it (the marker
+    ``with_service_worker``), as a school iPad does."""
     device = dict(playwright.devices[IPAD])
     device.pop("default_browser_type", None)
     # The school's iPads are set up for the UK (dates read 23/11/2026 in date boxes).
-    context = browser.new_context(**device, base_url=base_url, locale="en-GB", timezone_id="Europe/London")
+    context = browser.new_context(**device, base_url=base_url, locale="en-GB", timezone_id="Europe/London",
+                                  service_workers="allow" if service_worker else "block")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     return context
 
 
+def wants_service_worker(request: pytest.FixtureRequest) -> bool:
+    """Whether the test (or its module) is marked ``with_service_worker``."""
+    return request.node.get_closest_marker("with_service_worker") is not None
+
+
 @pytest.fixture
-def context(browser: Browser, playwright: Playwright, live_server: LiveServer) -> Iterator[BrowserContext]:
+def context(request: pytest.FixtureRequest, browser: Browser, playwright: Playwright,
+            live_server: LiveServer) -> Iterator[BrowserContext]:
     """A fresh iPad per test: no cookies, no enrolment, nobody signed in."""
-    ctx = ipad_context(browser, playwright, live_server.url)
+    ctx = ipad_context(browser, playwright, live_server.url, service_worker=wants_service_worker(request))
     try:
         yield ctx
     finally:
@@ -230,10 +243,10 @@ def learner_session_cookies(browser: Browser, playwright: Playwright, live_serve
 
 
 @pytest.fixture
-def microphone_tablet(browser: Browser, playwright: Playwright, live_server: LiveServer,
-                      tablet_cookie: dict[str, Any]) -> Iterator[BrowserContext]:
+def microphone_tablet(request: pytest.FixtureRequest, browser: Browser, playwright: Playwright,
+                      live_server: LiveServer, tablet_cookie: dict[str, Any]) -> Iterator[BrowserContext]:
     """A school iPad whose (fake) microphone learners may use, for journeys that record a voice."""
-    ctx = ipad_context(browser, playwright, live_server.url)
+    ctx = ipad_context(browser, playwright, live_server.url, service_worker=wants_service_worker(request))
     ctx.grant_permissions(["microphone"], origin=live_server.url)
     ctx.add_cookies([tablet_cookie])  # type: ignore[list-item]
     try:

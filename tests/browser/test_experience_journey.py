@@ -13,6 +13,7 @@ import io
 import re
 from typing import Any
 
+import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
 from sqlalchemy import select
@@ -35,6 +36,9 @@ from .conftest import (
     screenshot,
     tab_to,
 )
+
+# The learner's whole entry with the worker running, as on a school iPad.
+pytestmark = pytest.mark.with_service_worker
 
 # From the learner's home to a sent entry with one photo, one "what I did", a feeling and a voice
 # recording, with no typing: Add, kind, place, photo, did, Done, feeling, Record, Stop, Send.

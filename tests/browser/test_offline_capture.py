@@ -23,6 +23,9 @@ from tests.factories import make_learner
 
 from .conftest import LiveServer, check_accessible, path_is, person, screenshot
 
+# The worker is what these tests are about.
+pytestmark = pytest.mark.with_service_worker
+
 WORKER_TIMEOUT_MS = 60_000
 SYNC_TIMEOUT_S = 30.0
 RECORD_SECONDS = 2

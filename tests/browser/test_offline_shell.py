@@ -29,6 +29,9 @@ from tests.postgres import RunSchemas
 
 from .conftest import CHROMIUM, LiveServer, check_accessible, screenshot, sign_out
 
+# The worker is what these tests are about.
+pytestmark = pytest.mark.with_service_worker
+
 ROOT = Path(__file__).resolve().parents[2]
 LIGHTHOUSE = ROOT / ".tools" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CALM = "No Wi-Fi. Your work is saved on this tablet."

@@ -21,6 +21,9 @@ from .conftest import (
     tab_to,
 )
 
+# Signing in with the worker installing alongside, as on a school iPad.
+pytestmark = pytest.mark.with_service_worker
+
 
 @pytest.mark.parametrize(
     ("role", "name", "shot"),
