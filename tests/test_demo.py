@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 
 def test_demo_creates_people_and_lists_their_sign_ins(app: Flask, runner) -> None:
@@ -32,16 +33,21 @@ def test_demo_creates_people_and_lists_their_sign_ins(app: Flask, runner) -> Non
     assert json.loads((Path(app.instance_path) / "demo-accounts.json").read_text()) == rows
 
 
-def test_demo_passwords_really_sign_in(app: Flask, runner) -> None:
+def _demo_sign_in(app: Flask, runner, name: str) -> tuple[FlaskClient, str]:
+    """Make the demo, sign its adult ``name`` in with the printed password; the client and where it landed."""
     from tests.conftest import csrf_token
 
     runner.invoke(args=["demo"])
     rows = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
-    helen = next(r for r in rows if r["name"] == "Helen Carter")
+    adult = next(r for r in rows if r["name"] == name)
     client = app.test_client()
-    response = client.post("/login", data={"email": helen["email"], "password": helen["password"],
+    response = client.post("/login", data={"email": adult["email"], "password": adult["password"],
                                            "csrf_token": csrf_token(client)})
-    assert response.headers["Location"] == "/staff/"
+    return client, response.headers["Location"]
+
+
+def test_demo_passwords_really_sign_in(app: Flask, runner) -> None:
+    assert _demo_sign_in(app, runner, "Helen Carter")[1] == "/staff/"
 
 
 def test_symbols_command_writes_only_the_symbols_in_use(runner, tmp_path: Path, monkeypatch) -> None:
@@ -55,15 +61,8 @@ def test_symbols_command_writes_only_the_symbols_in_use(runner, tmp_path: Path, 
 
 
 def test_demo_family_and_learner_find_the_final_review(app: Flask, runner) -> None:
-    """Maya's family reaches last year's final review pack from her page, and it shows her entry's photo."""
-    from tests.conftest import csrf_token
-
-    runner.invoke(args=["demo"])
-    rows = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
-    chris = next(r for r in rows if r["name"] == "Chris Jones")
-    client = app.test_client()
-    landing = client.post("/login", data={"email": chris["email"], "password": chris["password"],
-                                          "csrf_token": csrf_token(client)}).headers["Location"]
+    """Maya's family reaches last year's final review pack from her page, and it shows her bus depot visit."""
+    client, landing = _demo_sign_in(app, runner, "Chris Jones")
     child = client.get(landing).get_data(as_text=True)
     assert "Maya&#39;s latest review pack" in child
     link = child.split('id="review-link"')[0].rsplit('href="', 1)[1].split('"', 1)[0]
