@@ -14,6 +14,7 @@ from portfolio.experiences import drafts
 from portfolio.experiences import service as experiences
 from portfolio.models import SymbolMode, TextSize, User, utcnow
 from portfolio.notices import service as notices
+from portfolio.offline.sync_routes import offer_queue_for
 from portfolio.people import accounts, cards, tablets
 from portfolio.people.sessions import sign_in
 from portfolio.web import hx, policy
@@ -54,6 +55,7 @@ def learner(learner: User):
     if hx.wants_fragment("learner-entries"):
         return hx.render("staff/learner.html", "staff/_learner_entries_page.html", "learner-entries",
                          learner=learner, entries=entries)
+    offer_queue_for(learner)
     return hx.render(
         "staff/learner.html", "staff/_learner_entries_page.html", "learner-entries",
         learner=learner,

@@ -8,14 +8,15 @@ learner is signed in again. Each ``/sync`` step answers in JSON for ``offline-qu
 """
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     current_app,
+    g,
     has_request_context,
     jsonify,
     render_template,
@@ -36,15 +37,32 @@ from portfolio.web import policy
 bp = Blueprint("sync", __name__)
 
 
+def offer_queue_for(learner: User) -> None:
+    """A staff page about one learner: if this adult may make the learner's entries, the page opens
+    that learner's queue, so an entry a TA makes for them with no Wi-Fi is kept and sent as theirs."""
+    if policy.allows(policy.actor(), "sync.send", learner):
+        g.queue_learner = learner
+
+
 @bp.app_context_processor
 def _queue_owner() -> dict[str, Any]:
-    """Signed-in learner pages say whose queue is open, by an opaque name and never by a name."""
-    if not has_request_context() or not current_user.is_authenticated or current_user.role_enum is not Role.LEARNER:
-        return {"queue_owner": None, "queue_sync_url": None, "queue_key": None}
+    """Whose queue a signed-in page opens, by an opaque name: a learner's own pages open theirs, and
+    a staff page about a learner (``offer_queue_for``) opens that learner's, with their first name so
+    the adult sees on the offline entry page whom the entry is for."""
+    closed = {"queue_owner": None, "queue_sync_url": None, "queue_key": None, "queue_for": None}
+    if not has_request_context() or not current_user.is_authenticated:
+        return closed
+    if current_user.role_enum is Role.LEARNER:
+        learner, named = current_user, None
+    elif g.get("queue_learner") is not None:
+        learner = g.queue_learner
+        named = learner.first_name
+    else:
+        return closed
     secret = current_app.config["SECRET_KEY"]
-    return {"queue_owner": sync.queue_owner(secret, current_user.id),
-            "queue_sync_url": url_for("sync.ready", learner_id=current_user.id),
-            "queue_key": sync.queue_key(secret, current_user.id)}
+    return {"queue_owner": sync.queue_owner(secret, learner.id),
+            "queue_sync_url": url_for("sync.ready", learner_id=learner.id),
+            "queue_key": sync.queue_key(secret, learner.id), "queue_for": named}
 
 
 def _refused(message: str) -> tuple[Response, int]:

@@ -215,11 +215,25 @@
     addPhotos(event.target.files).then(function () { event.target.value = ""; });
   });
 
+  // An adult making the entry for a learner sees (and can hear) whom it is for. The words are the
+  // learner's name, never in the shared page itself, so the tablet's own voice says them.
+  function showFor(name) {
+    var box = $("[data-offline-for]");
+    var words = "For " + name;
+    box.querySelector("[data-offline-for-words]").textContent = words;
+    var hear = box.querySelector(".hear");
+    hear.setAttribute("data-say", words);
+    hear.removeAttribute("data-src");
+    hear.setAttribute("aria-label", "Hear: " + words);
+    box.hidden = false;
+  }
+
   $("[data-offline-needs-script]").hidden = true;
   entry = fresh();
   window.offlineQueue.currentOwner().then(function (found) {
     owner = found;
     if (!owner) { $("[data-offline-no-owner]").hidden = false; return; }
+    if (owner.name) { showFor(owner.name); }
     $("[data-offline-progress]").hidden = false;
     showStep(0);
   }, function () { $("[data-offline-no-owner]").hidden = false; });

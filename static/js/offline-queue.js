@@ -149,11 +149,11 @@
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
-  // The owner the signed-in page names, or null on a page with no learner signed in.
+  // The owner the signed-in page names, or null on a page that opens no learner's queue.
   function pageOwner() {
     var meta = document.querySelector("meta[name=queue-owner]");
     return meta ? { owner: meta.getAttribute("content"), sync: meta.getAttribute("data-sync"),
-                    key: meta.getAttribute("data-key") } : null;
+                    key: meta.getAttribute("data-key"), name: meta.getAttribute("data-for") } : null;
   }
 
   function live(message) {
@@ -363,7 +363,9 @@
     var here = pageOwner();
     if (here) {
       importKey(here.key).then(function (key) {
-        return setMeta("owner", { owner: here.owner, sync: here.sync, key: key });
+        // ``name``: the learner's first name when an adult opened their page, so the offline entry
+        // page can say whom the entry is for; forgotten with the rest at sign-out.
+        return setMeta("owner", { owner: here.owner, sync: here.sync, key: key, name: here.name || null });
       }).then(render).then(syncNow).catch(function () {});
       window.addEventListener("online", syncNow);
       if (channel) { channel.onmessage = function () { if (!syncing) { render(); } }; }

@@ -16,10 +16,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route
 from sqlalchemy import select
 
 from portfolio import db
-from portfolio.models import Experience, ExperienceStatus, SyncKey, User
+from portfolio.models import Experience, ExperienceStatus, Role, SyncKey, User
 from portfolio.offline import sync
 from tests.conftest import FIXTURES, sign_in_as
-from tests.factories import make_learner
+from tests.factories import make_adult, make_group, make_learner
 
 from .conftest import LiveServer, check_accessible, path_is, person, screenshot
 
@@ -65,13 +65,13 @@ def new_learner(live: LiveServer, name: str) -> int:
         return learner.id
 
 
-def sign_in_on(live: LiveServer, context: BrowserContext, learner_id: int) -> None:
-    """Put this learner's signed-in session on the tablet (the card sign-in has its own tests)."""
+def sign_in_on(live: LiveServer, context: BrowserContext, person_id: int) -> None:
+    """Put this person's signed-in session on the tablet (the card and password sign-ins have their own tests)."""
     client = live.app.test_client()
     with live.app.app_context():
-        learner = db.session().get(User, learner_id)
-        assert learner is not None
-        sign_in_as(client, learner)
+        someone = db.session().get(User, person_id)
+        assert someone is not None
+        sign_in_as(client, someone)
     cookie = client.get_cookie(live.app.config["SESSION_COOKIE_NAME"])
     assert cookie is not None
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live.url}])
@@ -399,3 +399,50 @@ def test_a_refused_photo_is_shown_in_words_and_stays_until_someone_leaves_it_out
     expect(words).to_have_text("Work placement: Sent", timeout=SYNC_TIMEOUT_S * 1000)
     [entry] = entries_of(live_server, learner_id)
     assert entry.status == ExperienceStatus.WAITING.value and entry.photos == []
+
+
+# --------------------------------------------------------------------------- a TA, for a learner
+
+
+def ta_and_learner(live: LiveServer) -> tuple[int, int]:
+    """A TA of a new group and a learner in it (so no demo class list changes): their ids."""
+    with live.app.app_context():
+        session = db.session()
+        priya = session.scalar(select(User).where(User.email == person(live.rows, "Priya Shah")["email"]))
+        assert priya is not None
+        group = make_group(session, priya.school, "Offline class")
+        ta = make_adult(session, priya.school, Role.STAFF, "Tess Offline", groups=[group])
+        learner = make_learner(session, priya.school, group, name="Nell Offline")
+        session.commit()
+        return ta.id, learner.id
+
+
+def test_a_ta_makes_an_entry_for_a_learner_with_no_wifi(tablet: BrowserContext, live_server: LiveServer) -> None:
+    """Tess, a TA, has Nell's page open at the placement when the Wi-Fi goes. She makes Nell's entry on
+    the tablet, which says (and can say aloud) whom it is for, and it arrives as Nell's, made by Tess,
+    once the network is back."""
+    ta_id, learner_id = ta_and_learner(live_server)
+    owner = owner_of(live_server, learner_id)
+    sign_in_on(live_server, tablet, ta_id)
+    staff_page = tablet.new_page()
+    staff_page.goto(f"/staff/learners/{learner_id}")
+    wait_until(staff_page, lambda: queue(staff_page)["owner"] == owner, "Nell's queue was not opened")
+    wait_for_worker(staff_page)
+
+    tablet.set_offline(True)
+    entry_page = tablet.new_page()
+    entry_page.goto("/offline/entry")
+    expect(entry_page.locator("[data-offline-for-words]")).to_have_text("For Nell")
+    expect(entry_page.locator("[data-offline-for] .hear")).to_have_attribute("aria-label", "Hear: For Nell")
+    check_accessible(entry_page, "offline-entry-for-a-learner", learner_sized=True)
+    make_offline_entry(entry_page)
+    expect(staff_page.locator("[data-item-words]")).to_have_text("Work placement: Waiting to send")
+    assert entries_of(live_server, learner_id) == []
+
+    tablet.set_offline(False)
+    expect(staff_page.locator("[data-item-words]")).to_have_text("Work placement: Sent",
+                                                                 timeout=SYNC_TIMEOUT_S * 1000)
+    [entry] = entries_of(live_server, learner_id)
+    assert (entry.learner_id, entry.created_by_id) == (learner_id, ta_id)
+    assert len(entry.photos) == 1 and entry.voice is not None and len(entry.tags) == 1
+    assert keys_of(live_server, ta_id) == []  # the keys are the learner's, whoever sent them

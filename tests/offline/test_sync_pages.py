@@ -48,3 +48,28 @@ def test_staff_and_signed_out_pages_carry_no_owner(app: Flask, world: World) -> 
     sign_in_as(client, world.ta)
     staff = client.get("/staff/").get_data(as_text=True)
     assert "queue-owner" not in staff and "data-signed-out" not in staff
+
+
+def test_a_staff_page_about_a_learner_opens_that_learners_queue_with_their_name(app: Flask, world: World) -> None:
+    """A TA who opens Sam's page and then loses the network can make Sam's entry on /offline/entry:
+    the page names Sam's queue (the same opaque owner as Sam's own pages) and his first name."""
+    client = app.test_client()
+    sign_in_as(client, world.ta)
+    html = client.get(f"/staff/learners/{world.learner.id}").get_data(as_text=True)
+    owner = re.search(r'<meta name="queue-owner" content="([0-9a-f]+)" data-sync="([^"]+)" data-key="([^"]+)"'
+                      r' data-for="([^"]+)">', html)
+    assert owner is not None
+    assert owner.groups() == (sync.queue_owner("test-secret", world.learner.id), f"/sync/{world.learner.id}",
+                              sync.queue_key("test-secret", world.learner.id), world.learner.first_name)
+    assert 'id="offline-queue"' in html  # "Waiting to send" for Sam shows here too
+    # The learner's own pages never carry a name, and the TA's other pages open no queue.
+    sign_in_as(client, world.learner)
+    assert "data-for=" not in client.get("/me/").get_data(as_text=True)
+
+
+def test_a_parent_on_their_childs_page_opens_no_queue(app: Flask, world: World) -> None:
+    client = app.test_client()
+    sign_in_as(client, world.parent)
+    response = client.get(f"/family/learners/{world.learner.id}")
+    assert response.status_code == 200 and "Sam" in response.get_data(as_text=True)
+    assert "queue-owner" not in response.get_data(as_text=True)
