@@ -221,7 +221,7 @@ def _demo_experiences(session: Session, learners: dict[str, User], checker: User
 
 
 def _demo_review(session: Session, learner: User, teacher: User) -> None:
-    """Last year's review pack, made final, so "My review" shows on the learner's and the family's pages."""
+    """A review pack of the past year, made final, so "My review" shows on the learner's and the family's pages."""
     from portfolio.media.storage import media_store
     from portfolio.reviews import service as annual_review
 

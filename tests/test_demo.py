@@ -61,7 +61,7 @@ def test_symbols_command_writes_only_the_symbols_in_use(runner, tmp_path: Path, 
 
 
 def test_demo_family_and_learner_find_the_final_review(app: Flask, runner) -> None:
-    """Maya's family reaches last year's final review pack from her page, and it shows her bus depot visit."""
+    """Maya's family reaches the past year's final review pack from her page, and it shows her bus depot visit."""
     client, landing = _demo_sign_in(app, runner, "Chris Jones")
     child = client.get(landing).get_data(as_text=True)
     assert "Maya&#39;s latest review pack" in child
