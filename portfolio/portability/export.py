@@ -36,6 +36,7 @@ from portfolio.models import (
     TagScheme,
     User,
 )
+from portfolio.people import access
 from portfolio.portability import export_parts as parts
 from portfolio.portability import offline
 from portfolio.portability.format import FORMAT, INDEX_NAME, JSON_NAME, STYLE_NAME, VERSION, export_uid
@@ -201,7 +202,7 @@ def _document(dbs: Session, archive: _Archive, learner: User, entries: list[Expe
         "export_uid": export_uid(secret_key, learner.id),
         "exported_at": exported_at.replace(microsecond=0).isoformat() + "Z",
         "school": learner.school.name,
-        "learner": _learner_json(learner),
+        "learner": _learner_json(access.settings_for(dbs, learner), learner),
         "record": parts.record_json(learner),
         "experiences": entry_json,
         "passport": statement_json,
@@ -255,14 +256,20 @@ def _display_classes(learner: User) -> str:
     return " ".join(classes)
 
 
-def _learner_json(learner: User) -> dict[str, Any]:
+def _learner_json(settings: access.AccessSettings, learner: User) -> dict[str, Any]:
+    """Who the portfolio is about, and how their pages look and are reached: a learner who scans with
+    a switch must be able to on their first day at the new school, before anyone finds the settings."""
     return {
         "name": learner.display_name,
         "picture_symbol": learner.picture_symbol,
         "display": {
-            "text_size": learner.text_size,
-            "high_contrast": bool(learner.high_contrast),
-            "symbol_mode": learner.symbol_mode,
+            "text_size": settings.text_size,
+            "high_contrast": settings.high_contrast,
+            "symbol_mode": settings.symbol_mode,
+            "scan_mode": settings.scan_mode,
+            "scan_seconds": settings.scan_seconds,
+            "scan_speaks": settings.scan_speaks,
+            "hear_first": settings.hear_first,
         },
     }
 

@@ -46,6 +46,7 @@ from portfolio.models import (
     PassportSection,
     PassportStatement,
     Role,
+    ScanMode,
     School,
     SchoolSymbol,
     StatementStatus,
@@ -55,6 +56,7 @@ from portfolio.models import (
     User,
     WouldLike,
 )
+from portfolio.people import access
 from portfolio.portability import fields as check
 from portfolio.portability import import_parts
 from portfolio.portability.export import SCHOOL_WORD_PREFIX
@@ -155,6 +157,16 @@ class StatementData:
 
 
 @dataclass(frozen=True)
+class ScanningData:
+    """Switch scanning and hear-before-choose, from files made since the access settings came in."""
+
+    scan_mode: str
+    scan_seconds: float
+    scan_speaks: bool
+    hear_first: bool
+
+
+@dataclass(frozen=True)
 class PortfolioData:
     export_uid: str
     name: str
@@ -166,6 +178,7 @@ class PortfolioData:
     statements: list[StatementData]
     school: str = ""
     more: MoreData = field(default_factory=MoreData)
+    scanning: ScanningData | None = None
 
 
 @dataclass
@@ -375,6 +388,7 @@ def parse_document(data: bytes) -> PortfolioData:
             statements=[_statement(item, i) for i, item in
                         enumerate(check.get(document, "passport", "document", check.list_of(MAX_STATEMENTS)))],
             school=check.get(document, "school", "document", check.text(200, nullable=True), optional=True) or "",
+            scanning=_scanning(display),
         )
         parsed = replace(parsed, more=parse_more(document, version, {e.uid for e in parsed.experiences}))
     except check.Bad as problem:
@@ -695,6 +709,36 @@ def _import(importer: _Importer, parsed: PortfolioData, group: Group, actor: Use
     return result
 
 
+def _scan_seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) not in access.SCAN_SECONDS:
+        raise check.Bad("is not one of the scan speeds")
+    return float(value)
+
+
+def _scanning(display: dict[str, Any]) -> ScanningData | None:
+    """The scanning settings when the file has them (files made before they existed do not)."""
+    if "scan_mode" not in display:
+        return None
+    return ScanningData(
+        scan_mode=check.get(display, "scan_mode", "display", check.choice(check.enum_values(ScanMode))),
+        scan_seconds=check.get(display, "scan_seconds", "display", _scan_seconds),
+        scan_speaks=check.get(display, "scan_speaks", "display", check.flag),
+        hear_first=check.get(display, "hear_first", "display", check.flag),
+    )
+
+
+def _keep_scanning(dbs: Session, learner: User, parsed: PortfolioData) -> None:
+    """Save the file's settings the way staff save them on the access page (checked once more there)."""
+    scanning = parsed.scanning
+    if scanning is None:
+        return
+    on = {True: "on", False: ""}
+    access.save_settings(dbs, learner, {
+        "text_size": parsed.text_size, "symbol_mode": parsed.symbol_mode, "high_contrast": on[parsed.high_contrast],
+        "scan_mode": scanning.scan_mode, "scan_seconds": str(scanning.scan_seconds),
+        "scan_speaks": on[scanning.scan_speaks], "hear_first": on[scanning.hear_first]})
+
+
 def _new_learner(dbs: Session, school: School, group: Group, parsed: PortfolioData) -> User:
     learner = User(
         school_id=school.id,
@@ -709,6 +753,7 @@ def _new_learner(dbs: Session, school: School, group: Group, parsed: PortfolioDa
     )
     dbs.add(learner)
     dbs.flush()
+    _keep_scanning(dbs, learner, parsed)
     return learner
 
 

@@ -42,6 +42,7 @@ from portfolio.models import (
     passport_evidence,
     utcnow,
 )
+from portfolio.people import access
 from portfolio.portability import export as portable_export
 from portfolio.portability import importer as portable_import
 from portfolio.portability.format import ImportRefused, export_uid, local_uid
@@ -153,6 +154,9 @@ def rich(app: Flask, world: World, entries: Entries) -> Rich:
         waiting = dbs.get(Experience, entries.waiting.id)
         assert learner is not None and shared is not None and waiting is not None
         learner.text_size, learner.high_contrast = "large", True
+        access.save_settings(dbs, learner, {"text_size": "large", "symbol_mode": "symbols-and-text",
+                                            "high_contrast": "on", "scan_mode": "one-switch", "scan_seconds": "3.0",
+                                            "hear_first": "on"})
         experiences.add_photo(dbs, shared, ingest_photo((FIXTURES / "photo_sideways_gps.jpg").read_bytes(), store,
                                                         f"photos/{learner.school_id}"))
         shared.help_level, shared.would_like = HelpLevel.PROMPTS.value, WouldLike.YES.value
@@ -256,6 +260,10 @@ def test_round_trip_into_another_school_keeps_everything(app: Flask, world: Worl
             world.other_school.id, group.id, "Sam Patel", "dog")
         assert (learner.text_size, learner.high_contrast, learner.email, learner.password_hash) == (
             "large", True, None, None)
+        # A learner who scans with one switch can on their first day at the new school.
+        assert access.settings_for(dbs, learner) == access.AccessSettings(
+            text_size="large", high_contrast=True, scan_mode="one-switch", scan_seconds=3.0, scan_speaks=False,
+            hear_first=True)
         copy = _uids_as_source(_describe(dbs, learner.id, words), world.other_school.id, source)
         assert copy == source
         waiting = next(e for e in dbs.scalars(select(Experience).where(Experience.learner_id == learner.id))
@@ -358,7 +366,8 @@ def test_the_json_says_what_the_format_document_says(app: Flask, world: World, r
     assert (document["format"], document["version"]) == ("my-next-steps-portfolio", 2)
     assert document["export_uid"] == export_uid(app.config["SECRET_KEY"], world.learner.id)
     assert document["learner"] == {"name": "Sam Patel", "picture_symbol": "dog", "display": {
-        "text_size": "large", "high_contrast": True, "symbol_mode": "symbols-and-text"}}
+        "text_size": "large", "high_contrast": True, "symbol_mode": "symbols-and-text",
+        "scan_mode": "one-switch", "scan_seconds": 3.0, "scan_speaks": False, "hear_first": True}}
     shared = next(e for e in document["experiences"] if e["uid"] == rich.entries.shared.uid)
     assert shared["comments"][0]["text"] == "Well done Sam!"
     assert [photo["display"]["width"] for photo in shared["photos"]] == [800, 1200]
@@ -515,6 +524,12 @@ HOSTILE: dict[str, tuple[Hostile, str]] = {
     "experiences not a list": (lambda d: change_json(d, _set(["experiences"], {"a": 1})), portable_import.BAD_DETAILS),
     "high contrast as text": (lambda d: change_json(d, _set(["learner", "display", "high_contrast"], "yes")),
                               portable_import.BAD_DETAILS),
+    "a scan speed staff cannot choose": (lambda d: change_json(d, _set(["learner", "display", "scan_seconds"], 0.1)),
+                                         portable_import.BAD_DETAILS),
+    "an unknown way to scan": (lambda d: change_json(d, _set(["learner", "display", "scan_mode"], "eye-gaze")),
+                               portable_import.BAD_DETAILS),
+    "scanning without its speed": (lambda d: change_json(d, lambda doc: doc["learner"]["display"].pop("scan_seconds")),
+                                   portable_import.BAD_DETAILS),
 }
 
 
@@ -550,6 +565,22 @@ def test_the_good_zip_the_hostile_cases_start_from_imports(app: Flask, world: Wo
     with app.app_context():
         group = db.session().scalars(select(Group).where(Group.school_id == world.other_school.id)).first()
     assert import_bytes(app, good_zip, world.other_school_admin, group).added_experiences == 3
+
+
+def test_a_file_from_before_the_scanning_settings_imports_with_scanning_off(app: Flask, world: World,
+                                                                            good_zip: bytes) -> None:
+    def older(doc: dict[str, Any]) -> None:
+        for key in ("scan_mode", "scan_seconds", "scan_speaks", "hear_first"):
+            del doc["learner"]["display"][key]
+
+    with app.app_context():
+        group = db.session().scalars(select(Group).where(Group.school_id == world.other_school.id)).first()
+    imported = import_bytes(app, change_json(good_zip, older), world.other_school_admin, group)
+    with app.app_context():
+        dbs = db.session()
+        learner = dbs.get(User, imported.learner_id)
+        assert learner is not None
+        assert access.settings_for(dbs, learner) == access.AccessSettings(text_size="large", high_contrast=True)
 
 
 def test_reading_stops_at_the_declared_size(app: Flask) -> None:
