@@ -242,17 +242,24 @@ def learner_session_cookies(browser: Browser, playwright: Playwright, live_serve
     return cookies_for
 
 
-@pytest.fixture
-def microphone_tablet(request: pytest.FixtureRequest, browser: Browser, playwright: Playwright,
-                      live_server: LiveServer, tablet_cookie: dict[str, Any]) -> Iterator[BrowserContext]:
-    """A school iPad whose (fake) microphone learners may use, for journeys that record a voice."""
-    ctx = ipad_context(browser, playwright, live_server.url, service_worker=wants_service_worker(request))
-    ctx.grant_permissions(["microphone"], origin=live_server.url)
+def microphone_ipad(browser: Browser, playwright: Playwright, live: LiveServer, tablet_cookie: dict[str, Any], *,
+                    service_worker: bool) -> Iterator[BrowserContext]:
+    """A school iPad whose (fake) microphone learners may use, closed when the test is done."""
+    ctx = ipad_context(browser, playwright, live.url, service_worker=service_worker)
+    ctx.grant_permissions(["microphone"], origin=live.url)
     ctx.add_cookies([tablet_cookie])  # type: ignore[list-item]
     try:
         yield ctx
     finally:
         ctx.close()
+
+
+@pytest.fixture
+def microphone_tablet(request: pytest.FixtureRequest, browser: Browser, playwright: Playwright,
+                      live_server: LiveServer, tablet_cookie: dict[str, Any]) -> Iterator[BrowserContext]:
+    """A school iPad whose (fake) microphone learners may use, for journeys that record a voice."""
+    yield from microphone_ipad(browser, playwright, live_server, tablet_cookie,
+                               service_worker=wants_service_worker(request))
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from portfolio.offline import sync
 from tests.conftest import FIXTURES, sign_in_as
 from tests.factories import make_adult, make_group, make_learner
 
-from .conftest import LiveServer, check_accessible, path_is, person, screenshot
+from .conftest import LiveServer, check_accessible, microphone_ipad, path_is, person, screenshot
 
 # The worker is what these tests are about.
 pytestmark = pytest.mark.with_service_worker
@@ -42,17 +42,7 @@ def tablet_routed(browser: Browser, playwright: Playwright, live_server: LiveSer
                   tablet_cookie: dict[str, Any]) -> Iterator[BrowserContext]:
     """The same iPad with the service worker blocked, so Playwright can cut requests off on their way
     (it cannot route what a service worker fetches). The queue is the page's own work either way."""
-    device = dict(playwright.devices["iPad (gen 7)"])
-    device.pop("default_browser_type", None)
-    ctx = browser.new_context(**device, base_url=live_server.url, locale="en-GB", timezone_id="Europe/London",
-                              service_workers="block")
-    ctx.set_default_timeout(10_000)
-    ctx.grant_permissions(["microphone"], origin=live_server.url)
-    ctx.add_cookies([tablet_cookie])  # type: ignore[list-item]
-    try:
-        yield ctx
-    finally:
-        ctx.close()
+    yield from microphone_ipad(browser, playwright, live_server, tablet_cookie, service_worker=False)
 
 
 def new_learner(live: LiveServer, name: str) -> int:
